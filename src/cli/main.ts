@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// The `vigil` command line: one subcommand per file in this folder.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, formatProblem } from '../config/problems.js';
+import { REPORT_FORMATS, type ReportFormat } from '../slo/report-format.js';
+import { type ExitCode, type Io, processIo } from './io.js';
+import { reportCommand } from './report.js';
+import { upCommand } from './up.js';
+import { validateCommand } from './validate.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+}
+
+export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
+  const program = new Command('vigil')
+    .description('Blackbox probing, SLO tracking and automated regional failover')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('validate')
+    .description('check SLO, probe and config YAML; print file:line:col: message per problem')
+    .argument('[paths...]', 'files or folders (default: slo-definitions/ probes/ runbooks/ and vigil.yaml)')
+    .option('--root <dir>', 'directory runbook paths are relative to', process.cwd())
+    .option('--strict', 'fail on warnings too')
+    .action(async (paths: string[], opts: { root: string; strict?: boolean }) => {
+      setExit(await validateCommand(paths, opts, io));
+    });
+
+  program
+    .command('report')
+    .description('compute every SLO at one instant from an events file')
+    .requiredOption('--events <file>', 'JSON Lines: {"slo","ts","good","total","region"?} per line')
+    .option('--definitions <dir>', 'SLO definitions', 'slo-definitions')
+    .option('--at <iso8601>', 'evaluation time (default: now)')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('--root <dir>', 'directory runbook paths are relative to', process.cwd())
+    .action(async (opts: { events: string; definitions: string; at?: string; format: ReportFormat; root: string }) => {
+      setExit(await reportCommand(opts, io, Date.now));
+    });
+
+  for (const name of ['up', 'serve']) {
+    program
+      .command(name)
+      .description(name === 'up' ? 'run Vigil on this machine (npm start)' : 'run the central server')
+      .option('--config <file>', 'vigil.yaml (default: ./vigil.yaml when present)')
+      .option('--data-dir <dir>', 'where the store lives (default: spec.dataDir, ./data)')
+      .option('--host <host>', 'listen address (default: spec.server.host, 127.0.0.1)')
+      .option('--port <port>', 'listen port, 0 for any free one (default: spec.server.port, 8080)', port)
+      .action(async (opts: { config?: string; dataDir?: string; host?: string; port?: number }) => {
+        setExit(await upCommand(opts, io));
+      });
+  }
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code instead of exiting. */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) io.err(`${formatProblem(problem)}\n`);
+      return 1;
+    }
+    io.err(`vigil: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  process.exitCode = await run(process.argv.slice(2));
+}

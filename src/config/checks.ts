@@ -1,0 +1,82 @@
+// Checks that need more than one document or the file system: unique names, runbooks that exist,
+// alerts that can fire, windows that fit their SLO.
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { formatDuration, MINUTE_MS } from '../lib/duration.js';
+import { alertCanFire, alertThreshold } from '../slo/math/budget.js';
+import { toNumber } from '../slo/math/rational.js';
+import type { SloDefinition } from '../slo/model.js';
+import type { LoadedItem } from './kinds/index.js';
+import type { Problem } from './problems.js';
+
+/** The longest period of a window, where thresholds derived from the budget are highest. */
+function longestPeriodMinutes(def: SloDefinition): number {
+  if (def.window.kind === 'rolling') return def.window.minutes;
+  return { week: 7, month: 31, quarter: 92 }[def.window.unit] * 1440;
+}
+
+function shortestPeriodMinutes(def: SloDefinition): number {
+  if (def.window.kind === 'rolling') return def.window.minutes;
+  return { week: 7, month: 28, quarter: 90 }[def.window.unit] * 1440;
+}
+
+function alertProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
+  const { definition: def, doc } = item;
+  const problems: Problem[] = [];
+  def.alertWindows.forEach((alert, index) => {
+    const where = item.alertPaths[index] ?? [];
+    const name = `${alert.severity} alert ${formatDuration(alert.longMinutes * MINUTE_MS)}/${formatDuration(alert.shortMinutes * MINUTE_MS)}`;
+    const threshold = alertThreshold(alert, longestPeriodMinutes(def));
+    if (!alertCanFire(threshold, def.budget)) {
+      const needed = toNumber(threshold) * toNumber(def.budget) * 100;
+      problems.push(
+        doc.problem(
+          where,
+          `${name} can never fire: burn rate ${+toNumber(threshold).toFixed(4)} × error budget ${+(toNumber(def.budget) * 100).toFixed(6)}% needs ${+needed.toFixed(2)}% errors`,
+          { severity: 'warning' },
+        ),
+      );
+    }
+    if (alert.longMinutes > shortestPeriodMinutes(def)) {
+      problems.push(doc.problem(where, `${name} looks back further than the SLO window ${def.window.text}`, { severity: 'warning' }));
+    }
+  });
+  return problems;
+}
+
+function sliceProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
+  const { definition: def, doc } = item;
+  if (def.budgeting.method !== 'timeslices' || def.window.kind !== 'rolling') return [];
+  if (def.window.minutes % def.budgeting.sliceMinutes === 0) return [];
+  return [doc.problem(['spec', 'window'], `window ${def.window.text} is not a whole number of ${def.budgeting.sliceMinutes}m timeslices`)];
+}
+
+async function runbookProblems(item: Extract<LoadedItem, { type: 'slo' }>, root: string): Promise<Problem[]> {
+  const { runbook } = item.definition;
+  if (runbook === null) {
+    const pages = item.definition.alertWindows.some((a) => a.severity === 'page');
+    return pages ? [item.doc.problem(['metadata', 'name'], 'pages without a runbook: set spec.alerting.runbook', { severity: 'warning' })] : [];
+  }
+  try {
+    await access(path.resolve(root, runbook));
+    return [];
+  } catch {
+    return [item.doc.problem(item.runbookPath, `runbook "${runbook}" does not exist (looked in ${path.resolve(root, runbook)})`)];
+  }
+}
+
+export async function crossChecks(items: readonly LoadedItem[], root: string): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const seen = new Map<string, Extract<LoadedItem, { type: 'slo' }>>();
+  for (const item of items) {
+    if (item.type !== 'slo') continue;
+    const name = item.definition.name;
+    const first = seen.get(name);
+    if (first) {
+      const { file, line, col } = first.definition.source;
+      problems.push(item.doc.problem(['metadata', 'name'], `duplicate SLO name "${name}" (first defined at ${file}:${line}:${col})`));
+    } else seen.set(name, item);
+    problems.push(...alertProblems(item), ...sliceProblems(item), ...(await runbookProblems(item, root)));
+  }
+  return problems;
+}

@@ -1,0 +1,26 @@
+// Structured logs: JSON lines by default, human-readable when stdout is a terminal.
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: string;
+  pretty?: boolean;
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? process.env.VIGIL_LOG_LEVEL ?? 'info';
+  const destination = options.destination ?? process.stdout;
+  const usePretty = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
+  if (usePretty) {
+    return pino({ level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination }));
+  }
+  return pino({ level }, destination);
+}
+
+/** A logger that drops everything, for tests and library use. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,64 @@
+// The HTTP server: JSON API under /api/v1, the overview page at /, /healthz. Routes stay thin;
+// one error middleware turns every failure into a JSON error.
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Logger } from '../lib/logger.js';
+import type { SloMonitor } from '../slo/monitor.js';
+import type { BucketStore } from '../store/bucket-store.js';
+import { HttpError, NotFoundError, UnauthorizedError } from './errors.js';
+import { renderOverview } from './pages/overview.js';
+import { eventsRouter } from './routes/events.js';
+import { slosRouter } from './routes/slos.js';
+
+export interface AppOptions {
+  monitor: SloMonitor;
+  store: BucketStore;
+  logger: Logger;
+  knownSlos: () => ReadonlySet<string>;
+  /** When set, writes to the API need `Authorization: Bearer <token>`. */
+  ingestToken?: string | undefined;
+}
+
+function requireToken(token: string | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (token !== undefined && req.get('authorization') !== `Bearer ${token}`) {
+      throw new UnauthorizedError('missing or wrong bearer token');
+    }
+    next();
+  };
+}
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/', (_req, res) => {
+    res.type('html').send(renderOverview(options.monitor.latest()));
+  });
+  app.use('/api/v1', express.json({ limit: '8mb' }));
+  app.use('/api/v1/slos', slosRouter(options.monitor));
+  app.use('/api/v1/events', requireToken(options.ingestToken), eventsRouter(options.store, options.knownSlos));
+  app.use('/api', () => {
+    throw new NotFoundError('no such API endpoint');
+  });
+
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+      return;
+    }
+    // body-parser marks its own failures (bad JSON, too large) with a status.
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    if (status >= 400 && status < 500) {
+      const message = error instanceof Error ? error.message : 'bad request';
+      res.status(status).json({ error: { code: status === 413 ? 'too_large' : 'bad_request', message } });
+      return;
+    }
+    options.logger.error({ err: error }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  };
+  app.use(onError);
+  return app;
+}

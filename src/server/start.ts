@@ -1,0 +1,80 @@
+// Starts Vigil's server process: definitions, store, SLO engine, evaluation loop and HTTP API.
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { requireDefinitions } from '../config/load.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { SloEngine } from '../slo/engine/engine.js';
+import { SloMonitor } from '../slo/monitor.js';
+import { BucketStore } from '../store/bucket-store.js';
+import { openDatabase } from '../store/database.js';
+import { createApp } from './app.js';
+
+export interface StartOptions {
+  /** vigil.yaml; when absent, defaults apply and definitions are read from `root`. */
+  configFile?: string | undefined;
+  root?: string | undefined;
+  dataDir?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  ingestToken?: string | undefined;
+  clock?: Clock;
+  logger: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const configFile = options.configFile ?? (existsSync('vigil.yaml') ? 'vigil.yaml' : undefined);
+  const root = options.root ?? (configFile ? path.dirname(path.resolve(configFile)) : process.cwd());
+  const fromRoot = (p: string) => path.resolve(root, p);
+  const { config } = await requireDefinitions(configFile ? [configFile] : [], { root });
+  const definitions = await requireDefinitions([fromRoot(config.definitions.slos)], { root, optional: true });
+
+  const dataDir = options.dataDir ?? process.env.VIGIL_DATA_DIR ?? fromRoot(config.dataDir);
+  const db = openDatabase(dataDir);
+  const store = new BucketStore(db);
+  const engine = new SloEngine({ store, definitions: definitions.slos, logger: options.logger });
+  const monitor = new SloMonitor({
+    engine,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    intervalMs: config.engine.evaluationInterval,
+  });
+  monitor.start();
+  const knownSlos = new Set(definitions.slos.map((s) => s.name));
+  const app = createApp({
+    monitor,
+    store,
+    logger: options.logger,
+    knownSlos: () => knownSlos,
+    ingestToken: options.ingestToken ?? process.env.VIGIL_INGEST_TOKEN,
+  });
+
+  const host = options.host ?? config.server.host;
+  const server = app.listen(options.port ?? config.server.port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  options.logger.info({ url, dataDir, slos: definitions.slos.length }, 'vigil server listening');
+
+  return {
+    url,
+    async close() {
+      monitor.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      engine.close();
+      db.close();
+    },
+  };
+}

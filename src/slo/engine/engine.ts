@@ -1,0 +1,253 @@
+// The live SLO engine: keeps running window sums over the store's minute buckets and evaluates every SLO
+// on each tick. Each step reads one unit to add and one unit per window length to drop, never a whole window.
+import type { Logger } from '../../lib/logger.js';
+import { silentLogger } from '../../lib/logger.js';
+import type { BucketChange, BucketRow, BucketStore, Series } from '../../store/bucket-store.js';
+import type { Counts } from '../math/budget.js';
+import { lastUnitBefore } from '../math/windows.js';
+import type { SloDefinition } from '../model.js';
+import { evaluateSlo, evaluateWindow, type SloStatus, type WindowStatus } from '../evaluate.js';
+import { regionGroup, SloState, type TrackedWindow, WHOLE_SLO } from './slo-state.js';
+
+/** SLOs that share a unit length (1 minute, or a slice length) step together and share store reads. */
+class UnitClass {
+  cursor: number | null = null;
+  readonly states: SloState[] = [];
+
+  constructor(readonly unitMin: number) {}
+
+  get longestWindow(): number {
+    return Math.max(1, ...this.states.flatMap((s) => s.windows.map((w) => w.units ?? 0)));
+  }
+
+  /** Distinct rolling window lengths, each with the SLOs that track it. */
+  rollingLengths(): Map<number, Array<{ state: SloState; window: TrackedWindow }>> {
+    const lengths = new Map<number, Array<{ state: SloState; window: TrackedWindow }>>();
+    for (const state of this.states) {
+      for (const window of state.windows) {
+        if (window.units === null) continue;
+        const list = lengths.get(window.units) ?? [];
+        list.push({ state, window });
+        lengths.set(window.units, list);
+      }
+    }
+    return lengths;
+  }
+}
+
+export interface SloEngineOptions {
+  store: BucketStore;
+  definitions: readonly SloDefinition[];
+  logger?: Logger;
+}
+
+export class SloEngine {
+  private readonly store: BucketStore;
+  private readonly logger: Logger;
+  private states = new Map<string, SloState>();
+  private classes: UnitClass[] = [];
+  private lastAt: number | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(options: SloEngineOptions) {
+    this.store = options.store;
+    this.logger = options.logger ?? silentLogger();
+    this.setDefinitions(options.definitions);
+    this.unsubscribe = this.store.onChange((changes) => this.applyChanges(changes));
+  }
+
+  /** Replaces the SLO set; sums are rebuilt from the store at the next evaluation. */
+  setDefinitions(definitions: readonly SloDefinition[]): void {
+    this.states = new Map(definitions.map((def) => [def.name, new SloState(def)]));
+    const byUnit = new Map<number, UnitClass>();
+    for (const state of this.states.values()) {
+      let unitClass = byUnit.get(state.unitMin);
+      if (!unitClass) byUnit.set(state.unitMin, (unitClass = new UnitClass(state.unitMin)));
+      unitClass.states.push(state);
+    }
+    this.classes = [...byUnit.values()];
+    this.lastAt = null;
+  }
+
+  definitions(): SloDefinition[] {
+    return [...this.states.values()].map((s) => s.def);
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** Brings every window up to `atMs` and evaluates every SLO there. */
+  evaluate(atMs: number): SloStatus[] {
+    this.advanceTo(atMs);
+    return [...this.states.values()].map((state) =>
+      evaluateSlo(state.def, atMs, (region) => state.windowSums(region === null ? WHOLE_SLO : regionGroup(region))),
+    );
+  }
+
+  /**
+   * Status of one group of an SLO's series at the last evaluated instant (call evaluate first):
+   * WHOLE_SLO, regionGroup(target) or vantageGroup(target, vantage).
+   */
+  groupStatus(slo: string, groupKey: string): WindowStatus | null {
+    const state = this.states.get(slo);
+    if (!state || this.lastAt === null) return null;
+    return evaluateWindow(state.def, this.lastAt, state.windowSums(groupKey));
+  }
+
+  groupKeys(slo: string): string[] {
+    return this.states.get(slo)?.groupKeys() ?? [];
+  }
+
+  private advanceTo(atMs: number): void {
+    for (const unitClass of this.classes) {
+      const target = lastUnitBefore(atMs, unitClass.unitMin);
+      const cursor = unitClass.cursor;
+      if (cursor === null || target < cursor || target - cursor > unitClass.longestWindow) {
+        this.rebuild(unitClass, atMs);
+        continue;
+      }
+      for (let unit = cursor + 1; unit <= target; unit++) this.step(unitClass, unit);
+      for (const state of unitClass.states) {
+        const periodStart = state.periodStartUnitAt(atMs);
+        if (periodStart !== state.periodStartUnit) this.rebuildCalendar(state, periodStart);
+      }
+    }
+    this.lastAt = atMs;
+  }
+
+  /** Moves a class's cursor to `unit`: drop what leaves each window, then add the new unit everywhere. */
+  private step(unitClass: UnitClass, unit: number): void {
+    for (const [length, tracked] of unitClass.rollingLengths()) {
+      const leaving = this.readUnit(unitClass.unitMin, unit - length);
+      for (const { state, window } of tracked) {
+        for (const [group, counts] of this.groupCounts(state, leaving.get(state.def.name))) {
+          state.applyUnit(group, unit - length, counts, -1, window);
+        }
+      }
+    }
+    unitClass.cursor = unit;
+    const arriving = this.readUnit(unitClass.unitMin, unit);
+    for (const state of unitClass.states) {
+      state.cursor = unit;
+      for (const [group, counts] of this.groupCounts(state, arriving.get(state.def.name))) {
+        state.applyUnit(group, unit, counts, 1);
+      }
+    }
+  }
+
+  /** Recomputes every window of a class from the store: at start-up, after a reload, or after a long gap. */
+  private rebuild(unitClass: UnitClass, atMs: number): void {
+    const target = lastUnitBefore(atMs, unitClass.unitMin);
+    unitClass.cursor = target;
+    for (const state of unitClass.states) {
+      state.reset(target, state.periodStartUnitAt(atMs));
+      for (const window of state.windows) this.fillWindow(state, window);
+    }
+    this.logger.debug({ unitMinutes: unitClass.unitMin, slos: unitClass.states.length }, 'rebuilt SLO windows from the store');
+  }
+
+  private rebuildCalendar(state: SloState, periodStartUnit: number): void {
+    state.periodStartUnit = periodStartUnit;
+    const window = state.windows.find((w) => w.units === null);
+    if (!window) return;
+    state.clearWindow(window);
+    this.fillWindow(state, window);
+  }
+
+  /** Sums one window of one SLO from the store, unit by unit (timeslices need each unit's own ratio). */
+  private fillWindow(state: SloState, window: TrackedWindow): void {
+    const first = state.firstUnit(window);
+    const last = state.cursor ?? first - 1;
+    if (last < first) return;
+    const fromMinute = first * state.unitMin;
+    const toMinute = (last + 1) * state.unitMin;
+    if (state.def.budgeting.method === 'occurrences') {
+      for (const row of this.store.sums(fromMinute, toMinute)) {
+        const series = this.seriesOf(row, state);
+        if (!series) continue;
+        for (const group of state.groupsOf(series)) state.addToWindow(group, window, row.good, row.total);
+      }
+      return;
+    }
+    const perUnit = new Map<number, BucketRow[]>();
+    for (const row of this.store.rows(fromMinute, toMinute)) {
+      if (!this.seriesOf(row, state)) continue;
+      const unit = Math.floor(row.minute / state.unitMin);
+      const list = perUnit.get(unit) ?? [];
+      list.push(row);
+      perUnit.set(unit, list);
+    }
+    for (const [unit, rows] of perUnit) {
+      for (const [group, counts] of this.groupCounts(state, rows)) state.applyUnit(group, unit, counts, 1, window);
+    }
+  }
+
+  /** Late or current data for units already inside the windows. */
+  private applyChanges(changes: readonly BucketChange[]): void {
+    if (this.lastAt === null) return;
+    const touched = new Map<SloState, Map<number, BucketRow[]>>();
+    for (const change of changes) {
+      const series = this.store.series(change.seriesId);
+      const state = series && this.states.get(series.slo);
+      if (!state || state.cursor === null) continue;
+      const unit = Math.floor(change.minute / state.unitMin);
+      if (unit > state.cursor) continue;
+      const units = touched.get(state) ?? new Map<number, BucketRow[]>();
+      const list = units.get(unit) ?? [];
+      list.push({ ...change });
+      units.set(unit, list);
+      touched.set(state, units);
+    }
+    for (const [state, units] of touched) {
+      for (const [unit, deltas] of units) {
+        if (state.def.budgeting.method === 'occurrences') {
+          for (const [group, counts] of this.groupCounts(state, deltas)) state.applyUnit(group, unit, counts, 1);
+          continue;
+        }
+        // A timeslice's status depends on its whole content: compare before and after this change.
+        const after = this.groupCounts(state, this.readUnit(state.unitMin, unit).get(state.def.name));
+        const delta = this.groupCounts(state, deltas);
+        for (const [group, now] of after) {
+          const d = delta.get(group) ?? { good: 0, total: 0 };
+          state.changeUnit(group, unit, { good: now.good - d.good, total: now.total - d.total }, now);
+        }
+      }
+    }
+  }
+
+  /** Rows of one unit, grouped by SLO name. */
+  private readUnit(unitMin: number, unit: number): Map<string, BucketRow[]> {
+    const bySlo = new Map<string, BucketRow[]>();
+    for (const row of this.store.rows(unit * unitMin, (unit + 1) * unitMin)) {
+      const series = this.store.series(row.seriesId);
+      if (!series) continue;
+      const list = bySlo.get(series.slo) ?? [];
+      list.push(row);
+      bySlo.set(series.slo, list);
+    }
+    return bySlo;
+  }
+
+  /** Sums rows into each group they belong to. */
+  private groupCounts(state: SloState, rows: readonly BucketRow[] | undefined): Map<number, Counts> {
+    const counts = new Map<number, Counts>();
+    for (const row of rows ?? []) {
+      const series = this.seriesOf(row, state);
+      if (!series) continue;
+      for (const group of state.groupsOf(series)) {
+        const c = counts.get(group);
+        if (c) {
+          c.good += row.good;
+          c.total += row.total;
+        } else counts.set(group, { good: row.good, total: row.total });
+      }
+    }
+    return counts;
+  }
+
+  private seriesOf(row: { seriesId: number }, state: SloState): Series | null {
+    const series = this.store.series(row.seriesId);
+    return series && series.slo === state.def.name ? series : null;
+  }
+}

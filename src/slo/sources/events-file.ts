@@ -1,0 +1,88 @@
+// Event counts imported from JSON Lines: {"slo","ts","good","total","region"?,"vantage"?} per line.
+// Bad lines are reported with their line number and skipped; the rest still count.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { CountRecord } from '../../store/bucket-store.js';
+
+/** One imported event line: counts for an SLO at a time, from a target region as seen from a vantage. */
+export type EventRecord = CountRecord;
+
+export interface BadLine {
+  line: number;
+  message: string;
+}
+
+const count = z.number().int('must be a whole number').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER);
+
+const eventLine = z
+  .strictObject({
+    slo: z.string().min(1),
+    ts: z.string(),
+    good: count,
+    total: count,
+    region: z.string().min(1).optional(),
+    vantage: z.string().min(1).optional(),
+  })
+  .refine((e) => e.good <= e.total, { message: 'good must not exceed total', path: ['good'] });
+
+/** ISO 8601 with an explicit offset ("Z" or "+01:00"), so an event never lands in the wrong minute. */
+export function parseTimestamp(text: string): number | null {
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(text)) return null;
+  const parsed = DateTime.fromISO(text, { setZone: true });
+  return parsed.isValid ? parsed.toMillis() : null;
+}
+
+/** Parses one line; `knownSlos` rejects events for SLOs that are not defined. */
+export function parseEventLine(text: string, knownSlos: ReadonlySet<string>): EventRecord | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return `not valid JSON: ${(error as Error).message}`;
+  }
+  return parseEvent(json, knownSlos);
+}
+
+/** Validates one event object (from a file line or an API body); returns the record or why it is bad. */
+export function parseEvent(json: unknown, knownSlos: ReadonlySet<string>): EventRecord | string {
+  const result = eventLine.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0] as z.core.$ZodIssue;
+    const field = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') return `unknown field "${issue.keys.join('", "')}"`;
+    return field ? `${field}: ${issue.message}` : issue.message;
+  }
+  const event = result.data;
+  const ts = parseTimestamp(event.ts);
+  if (ts === null) return `ts: "${event.ts}" is not an ISO 8601 time with an offset (e.g. 2026-11-01T00:00:00Z)`;
+  if (!knownSlos.has(event.slo)) return `unknown SLO "${event.slo}"`;
+  return {
+    slo: event.slo,
+    ts,
+    good: event.good,
+    total: event.total,
+    targetRegion: event.region ?? '',
+    vantage: event.vantage ?? '',
+  };
+}
+
+/** Streams an events file, calling `onEvent` per good line; returns the bad ones. */
+export async function readEventsFile(
+  file: string,
+  knownSlos: ReadonlySet<string>,
+  onEvent: (event: EventRecord) => void,
+): Promise<BadLine[]> {
+  const bad: BadLine[] = [];
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (text.trim() === '') continue;
+    const parsed = parseEventLine(text, knownSlos);
+    if (typeof parsed === 'string') bad.push({ line: lineNumber, message: parsed });
+    else onEvent(parsed);
+  }
+  return bad;
+}

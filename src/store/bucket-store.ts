@@ -1,0 +1,153 @@
+// Good/total counts per (SLO, target region, vantage region, minute): the one representation every
+// source reduces to. Writes commit before they return; listeners hear of each committed change.
+import { MINUTE_MS } from '../lib/duration.js';
+import type { Db } from './database.js';
+
+export interface SeriesKey {
+  slo: string;
+  targetRegion: string;
+  vantage: string;
+}
+
+export interface Series extends SeriesKey {
+  id: number;
+}
+
+export interface CountRecord extends SeriesKey {
+  /** Event time in ms; counted in the minute bucket that contains it. */
+  ts: number;
+  good: number;
+  total: number;
+}
+
+/** A committed change to one bucket. */
+export interface BucketChange {
+  seriesId: number;
+  minute: number;
+  good: number;
+  total: number;
+}
+
+export interface BucketRow {
+  seriesId: number;
+  minute: number;
+  good: number;
+  total: number;
+}
+
+export type ChangeListener = (changes: readonly BucketChange[]) => void;
+
+export interface AddResult {
+  /** False when the batch id was seen before: nothing was added again. */
+  applied: boolean;
+  changes: BucketChange[];
+}
+
+export class BucketStore {
+  private readonly seriesIds = new Map<string, number>();
+  private readonly seriesById = new Map<number, Series>();
+  private readonly listeners = new Set<ChangeListener>();
+
+  private readonly insertSeries;
+  private readonly upsertBucket;
+  private readonly insertBatch;
+  private readonly findBatch;
+  private readonly minuteRange;
+  private readonly minuteRangeSums;
+  private readonly deleteBefore;
+
+  constructor(private readonly db: Db) {
+    this.insertSeries = db.prepare(
+      'INSERT INTO series (slo, target_region, vantage) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET slo = slo RETURNING id',
+    );
+    this.upsertBucket = db.prepare(
+      `INSERT INTO buckets (minute, series_id, good, total) VALUES (?, ?, ?, ?)
+       ON CONFLICT (minute, series_id) DO UPDATE SET good = good + excluded.good, total = total + excluded.total`,
+    );
+    this.insertBatch = db.prepare('INSERT INTO ingested_batches (id, received_at, events) VALUES (?, ?, ?)');
+    this.findBatch = db.prepare('SELECT 1 FROM ingested_batches WHERE id = ?');
+    this.minuteRange = db
+      .prepare('SELECT series_id AS seriesId, minute, good, total FROM buckets WHERE minute >= ? AND minute < ? ORDER BY minute')
+      .raw(false);
+    this.minuteRangeSums = db.prepare(
+      `SELECT series_id AS seriesId, SUM(good) AS good, SUM(total) AS total
+       FROM buckets WHERE minute >= ? AND minute < ? GROUP BY series_id`,
+    );
+    this.deleteBefore = db.prepare('DELETE FROM buckets WHERE minute < ?');
+    for (const row of db.prepare('SELECT id, slo, target_region AS targetRegion, vantage FROM series').all() as Series[]) {
+      this.remember(row);
+    }
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  series(id: number): Series | undefined {
+    return this.seriesById.get(id);
+  }
+
+  allSeries(): Series[] {
+    return [...this.seriesById.values()];
+  }
+
+  /**
+   * Adds counts in one transaction. With a batch id, a batch already committed is skipped, so a client
+   * that retries after a lost acknowledgement never counts twice. Returns once the data is on disk.
+   */
+  add(records: readonly CountRecord[], batchId?: string): AddResult {
+    const changes: BucketChange[] = [];
+    const created = new Map<string, Series>();
+    const applied = this.db.transaction(() => {
+      if (batchId !== undefined) {
+        if (this.findBatch.get(batchId)) return false;
+        this.insertBatch.run(batchId, Date.now(), records.length);
+      }
+      for (const r of records) {
+        const seriesId = this.seriesIdFor(r, created);
+        const minute = Math.floor(r.ts / MINUTE_MS);
+        this.upsertBucket.run(minute, seriesId, r.good, r.total);
+        changes.push({ seriesId, minute, good: r.good, total: r.total });
+      }
+      return true;
+    })();
+    // Only now is a new series known to exist: a rolled-back transaction leaves the cache untouched.
+    for (const series of created.values()) this.remember(series);
+    if (applied && changes.length > 0) for (const listener of this.listeners) listener(changes);
+    return { applied, changes };
+  }
+
+  /** Every bucket with minute in [from, to), ordered by minute. */
+  rows(fromMinute: number, toMinute: number): BucketRow[] {
+    return this.minuteRange.all(fromMinute, toMinute) as BucketRow[];
+  }
+
+  /** Per-series sums over minutes in [from, to). */
+  sums(fromMinute: number, toMinute: number): BucketRow[] {
+    return (this.minuteRangeSums.all(fromMinute, toMinute) as Omit<BucketRow, 'minute'>[]).map((r) => ({ ...r, minute: fromMinute }));
+  }
+
+  /** Drops buckets older than `minute`; returns how many. */
+  pruneBefore(minute: number): number {
+    return this.deleteBefore.run(minute).changes;
+  }
+
+  private seriesIdFor(key: SeriesKey, created: Map<string, Series>): number {
+    const text = seriesKeyText(key);
+    const known = this.seriesIds.get(text) ?? created.get(text)?.id;
+    if (known !== undefined) return known;
+    const { id } = this.insertSeries.get(key.slo, key.targetRegion, key.vantage) as { id: number };
+    created.set(text, { id, slo: key.slo, targetRegion: key.targetRegion, vantage: key.vantage });
+    return id;
+  }
+
+  private remember(series: Series): void {
+    this.seriesIds.set(seriesKeyText(series), series.id);
+    this.seriesById.set(series.id, series);
+  }
+}
+
+function seriesKeyText(key: SeriesKey): string {
+  return `${key.slo}\u0000${key.targetRegion}\u0000${key.vantage}`;
+}
