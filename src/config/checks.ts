@@ -57,11 +57,13 @@ async function runbookProblems(item: Extract<LoadedItem, { type: 'slo' }>, root:
     const pages = item.definition.alertWindows.some((a) => a.severity === 'page');
     return pages ? [item.doc.problem(['metadata', 'name'], 'pages without a runbook: set spec.alerting.runbook', { severity: 'warning' })] : [];
   }
+  const resolved = path.resolve(root, runbook);
   try {
-    await access(path.resolve(root, runbook));
+    await access(resolved);
     return [];
   } catch {
-    return [item.doc.problem(item.runbookPath, `runbook "${runbook}" does not exist (looked in ${path.resolve(root, runbook)})`)];
+    const shown = path.relative(process.cwd(), resolved) || resolved;
+    return [item.doc.problem(item.runbookPath, `runbook "${runbook}" does not exist (looked for ${shown})`)];
   }
 }
 
