@@ -17,8 +17,8 @@ class SloBuckets {
     const minute = Math.floor(event.ts / MINUTE_MS);
     addTo(this.all, minute, event);
     if (event.targetRegion) {
-      let region = this.byRegion.get(event.targetRegion);
-      if (!region) this.byRegion.set(event.targetRegion, (region = new Map()));
+      const region = this.byRegion.get(event.targetRegion) ?? new Map<number, Counts>();
+      this.byRegion.set(event.targetRegion, region);
       addTo(region, minute, event);
     }
   }

@@ -58,8 +58,8 @@ export function formatTable(report: SloReport): string {
 }
 
 export function formatMarkdown(report: SloReport): string {
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
-  const line = (cells: string[]) => `| ${cells.map(escape).join(' | ')} |`;
+  const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
+  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
   const body = rows(report).map((r) => line(r.map((cell, i) => (i === 0 && cell.startsWith('  ') ? `↳ ${cell.trim()}` : cell))));
   return [`## SLO report at ${report.at}`, '', line(HEADER), line(HEADER.map(() => '---')), ...body, ''].join('\n');
 }

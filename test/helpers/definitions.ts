@@ -36,7 +36,7 @@ export function loadSlo(yamlText: string, file = 'inline.yaml'): SloDefinition {
   const value = doc.value as { apiVersion: string; kind: string };
   const handler = KINDS.find((k) => k.apiVersion === value.apiVersion && k.kind === value.kind);
   const loaded = handler?.load(doc);
-  if (!loaded?.item || loaded.item.type !== 'slo') {
+  if (loaded?.item?.type !== 'slo') {
     throw new Error(loaded?.problems.map(formatProblem).join('\n') ?? 'unknown kind');
   }
   return loaded.item.definition;

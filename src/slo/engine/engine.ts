@@ -61,8 +61,8 @@ export class SloEngine {
     this.states = new Map(definitions.map((def) => [def.name, new SloState(def)]));
     const byUnit = new Map<number, UnitClass>();
     for (const state of this.states.values()) {
-      let unitClass = byUnit.get(state.unitMin);
-      if (!unitClass) byUnit.set(state.unitMin, (unitClass = new UnitClass(state.unitMin)));
+      const unitClass = byUnit.get(state.unitMin) ?? new UnitClass(state.unitMin);
+      byUnit.set(state.unitMin, unitClass);
       unitClass.states.push(state);
     }
     this.classes = [...byUnit.values()];

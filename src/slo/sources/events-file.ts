@@ -25,7 +25,7 @@ const eventLine = z
     region: z.string().min(1).optional(),
     vantage: z.string().min(1).optional(),
   })
-  .refine((e) => e.good <= e.total, { message: 'good must not exceed total', path: ['good'] });
+  .refine((e) => e.good <= e.total, { message: 'must not exceed total', path: ['good'] });
 
 /** ISO 8601 with an explicit offset ("Z" or "+01:00"), so an event never lands in the wrong minute. */
 export function parseTimestamp(text: string): number | null {
