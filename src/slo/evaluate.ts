@@ -3,9 +3,9 @@
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { REPORTED_BURN_WINDOWS } from './math/default-windows.js';
 import { alertThreshold, burnRate, burnsAtLeast, type Counts, type ErrorBudget, errorBudget, sli } from './math/budget.js';
-import { toNumber } from './math/rational.js';
+import { type Rational, toNumber } from './math/rational.js';
 import { periodAt, rollingWindow, sloWindow, type UnitWindow, unitMinutes } from './math/windows.js';
-import type { Severity, SloDefinition } from './model.js';
+import type { AlertWindowSpec, Severity, SloDefinition } from './model.js';
 
 /** Sums of good/total units (events, or timeslices) over a window of one group of series. */
 export type WindowSums = (window: UnitWindow) => Counts;
@@ -52,26 +52,54 @@ export function windowsAt(def: SloDefinition, atMs: number): UnitWindow[] {
   return [...windows.values()];
 }
 
+interface AlertRule {
+  spec: AlertWindowSpec;
+  long: string;
+  short: string;
+  threshold: Rational;
+  thresholdValue: number;
+}
+
+/** Alert thresholds only change with the period length (calendar months differ): compute each once. */
+const alertRules = new WeakMap<SloDefinition, Map<number, AlertRule[]>>();
+
+function alertRulesFor(def: SloDefinition, periodMinutes: number): AlertRule[] {
+  const byPeriod = alertRules.get(def) ?? new Map<number, AlertRule[]>();
+  alertRules.set(def, byPeriod);
+  let rules = byPeriod.get(periodMinutes);
+  if (!rules) {
+    rules = def.alertWindows.map((spec) => {
+      const threshold = alertThreshold(spec, periodMinutes);
+      return {
+        spec,
+        long: formatDuration(spec.longMinutes * MINUTE_MS),
+        short: formatDuration(spec.shortMinutes * MINUTE_MS),
+        threshold,
+        thresholdValue: toNumber(threshold),
+      };
+    });
+    byPeriod.set(periodMinutes, rules);
+  }
+  return rules;
+}
+
 export function evaluateWindow(def: SloDefinition, atMs: number, sums: WindowSums): WindowStatus {
   const unitMin = unitMinutes(def);
   const counts = sums(sloWindow(def, atMs));
   const burnOver = (minutes: number) => sums(rollingWindow(minutes, atMs, unitMin));
   const burnRates: Record<string, number> = {};
   for (const [label, minutes] of REPORTED_BURN_WINDOWS) burnRates[label] = burnRate(burnOver(minutes), def.budget);
-  const period = periodAt(def.window, atMs);
-  const alerts = def.alertWindows.map((spec): AlertStatus => {
-    const threshold = alertThreshold(spec, period.minutes);
-    const firing =
-      burnsAtLeast(burnOver(spec.longMinutes), def.budget, threshold) &&
-      burnsAtLeast(burnOver(spec.shortMinutes), def.budget, threshold);
-    return {
-      severity: spec.severity,
-      long: formatDuration(spec.longMinutes * MINUTE_MS),
-      short: formatDuration(spec.shortMinutes * MINUTE_MS),
-      threshold: toNumber(threshold),
-      firing,
-    };
-  });
+  const alerts = alertRulesFor(def, periodAt(def.window, atMs).minutes).map(
+    (rule): AlertStatus => ({
+      severity: rule.spec.severity,
+      long: rule.long,
+      short: rule.short,
+      threshold: rule.thresholdValue,
+      firing:
+        burnsAtLeast(burnOver(rule.spec.longMinutes), def.budget, rule.threshold) &&
+        burnsAtLeast(burnOver(rule.spec.shortMinutes), def.budget, rule.threshold),
+    }),
+  );
   return {
     objective: def.objectiveValue,
     window: def.window.text,

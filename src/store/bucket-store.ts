@@ -123,6 +123,11 @@ export class BucketStore {
     return this.minuteRange.all(fromMinute, toMinute) as BucketRow[];
   }
 
+  /** Streams every bucket with minute in [from, to) in minute order, without holding them all in memory. */
+  eachRow(fromMinute: number, toMinute: number, visit: (row: BucketRow) => void): void {
+    for (const row of this.minuteRange.iterate(fromMinute, toMinute)) visit(row as BucketRow);
+  }
+
   /** Per-series sums over minutes in [from, to). */
   sums(fromMinute: number, toMinute: number): BucketRow[] {
     return (this.minuteRangeSums.all(fromMinute, toMinute) as Omit<BucketRow, 'minute'>[]).map((r) => ({ ...r, minute: fromMinute }));

@@ -136,14 +136,24 @@ export class SloEngine {
     }
   }
 
-  /** Recomputes every window of a class from the store: at start-up, after a reload, or after a long gap. */
+  /**
+   * Recomputes every window of a class from the store: at start-up, after a reload, or after a long gap.
+   * One query per distinct window range serves every SLO that has that range.
+   */
   private rebuild(unitClass: UnitClass, atMs: number): void {
     const target = lastUnitBefore(atMs, unitClass.unitMin);
     unitClass.cursor = target;
+    const ranges = new Map<string, Array<{ state: SloState; window: TrackedWindow }>>();
     for (const state of unitClass.states) {
       state.reset(target, state.periodStartUnitAt(atMs));
-      for (const window of state.windows) this.fillWindow(state, window);
+      for (const window of state.windows) {
+        const key = `${state.firstUnit(window)}:${target}`;
+        const list = ranges.get(key) ?? [];
+        list.push({ state, window });
+        ranges.set(key, list);
+      }
     }
+    for (const tracked of ranges.values()) this.fillWindows(unitClass.unitMin, tracked);
     this.logger.debug({ unitMinutes: unitClass.unitMin, slos: unitClass.states.length }, 'rebuilt SLO windows from the store');
   }
 
@@ -152,35 +162,67 @@ export class SloEngine {
     const window = state.windows.find((w) => w.units === null);
     if (!window) return;
     state.clearWindow(window);
-    this.fillWindow(state, window);
+    this.fillWindows(state.unitMin, [{ state, window }]);
   }
 
-  /** Sums one window of one SLO from the store, unit by unit (timeslices need each unit's own ratio). */
-  private fillWindow(state: SloState, window: TrackedWindow): void {
-    const first = state.firstUnit(window);
-    const last = state.cursor ?? first - 1;
-    if (last < first) return;
-    const fromMinute = first * state.unitMin;
-    const toMinute = (last + 1) * state.unitMin;
-    if (state.def.budgeting.method === 'occurrences') {
+  /** Sums windows that share one unit range from the store (timeslices unit by unit: each needs its own ratio). */
+  private fillWindows(unitMin: number, tracked: ReadonlyArray<{ state: SloState; window: TrackedWindow }>): void {
+    const first = tracked[0];
+    if (!first) return;
+    const firstUnit = first.state.firstUnit(first.window);
+    const lastUnit = first.state.cursor ?? firstUnit - 1;
+    if (lastUnit < firstUnit) return;
+    const fromMinute = firstUnit * unitMin;
+    const toMinute = (lastUnit + 1) * unitMin;
+    const bySlo = new Map<string, { state: SloState; windows: TrackedWindow[] }>();
+    for (const { state, window } of tracked) {
+      const entry = bySlo.get(state.def.name) ?? { state, windows: [] };
+      entry.windows.push(window);
+      bySlo.set(state.def.name, entry);
+    }
+    const occurrences = [...bySlo.values()].some((e) => e.state.def.budgeting.method === 'occurrences');
+    const timeslices = [...bySlo.values()].some((e) => e.state.def.budgeting.method === 'timeslices');
+    if (occurrences) {
       for (const row of this.store.sums(fromMinute, toMinute)) {
-        const series = this.seriesOf(row, state);
-        if (!series) continue;
-        for (const group of state.groupsOf(series)) state.addToWindow(group, window, row.good, row.total);
+        const entry = this.entryOf(row, bySlo);
+        if (!entry || entry.state.def.budgeting.method !== 'occurrences') continue;
+        const series = this.store.series(row.seriesId) as Series;
+        for (const group of entry.state.groupsOf(series)) {
+          for (const window of entry.windows) entry.state.addToWindow(group, window, row.good, row.total);
+        }
       }
-      return;
     }
-    const perUnit = new Map<number, BucketRow[]>();
-    for (const row of this.store.rows(fromMinute, toMinute)) {
-      if (!this.seriesOf(row, state)) continue;
-      const unit = Math.floor(row.minute / state.unitMin);
-      const list = perUnit.get(unit) ?? [];
+    if (!timeslices) return;
+    // Rows come in minute order, so each unit is complete when the next one starts.
+    let currentUnit: number | null = null;
+    let pending = new Map<string, BucketRow[]>();
+    const flush = () => {
+      for (const [slo, rows] of pending) {
+        const entry = bySlo.get(slo) as { state: SloState; windows: TrackedWindow[] };
+        for (const [group, counts] of this.groupCounts(entry.state, rows)) {
+          for (const window of entry.windows) entry.state.applyUnit(group, currentUnit as number, counts, 1, window);
+        }
+      }
+      pending = new Map();
+    };
+    this.store.eachRow(fromMinute, toMinute, (row) => {
+      const entry = this.entryOf(row, bySlo);
+      if (!entry || entry.state.def.budgeting.method !== 'timeslices') return;
+      const unit = Math.floor(row.minute / unitMin);
+      if (unit !== currentUnit) {
+        flush();
+        currentUnit = unit;
+      }
+      const list = pending.get(entry.state.def.name) ?? [];
       list.push(row);
-      perUnit.set(unit, list);
-    }
-    for (const [unit, rows] of perUnit) {
-      for (const [group, counts] of this.groupCounts(state, rows)) state.applyUnit(group, unit, counts, 1, window);
-    }
+      pending.set(entry.state.def.name, list);
+    });
+    flush();
+  }
+
+  private entryOf<T>(row: { seriesId: number }, bySlo: ReadonlyMap<string, T>): T | undefined {
+    const series = this.store.series(row.seriesId);
+    return series ? bySlo.get(series.slo) : undefined;
   }
 
   /** Late or current data for units already inside the windows. */

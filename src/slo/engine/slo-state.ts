@@ -32,6 +32,7 @@ export class SloState {
   cursor: number | null = null;
   periodStartUnit = 0;
   private readonly groupIndex = new Map<string, number>();
+  private readonly seriesGroups = new Map<number, number[]>();
   private readonly sums: Float64Array[] = [];
 
   constructor(readonly def: SloDefinition) {
@@ -53,12 +54,18 @@ export class SloState {
     return Math.ceil(periodAt(this.def.window, atMs).startMs / this.unitMs);
   }
 
-  groupsOf(series: Series): number[] {
-    return [
-      this.group(WHOLE_SLO),
-      this.group(regionGroup(series.targetRegion)),
-      this.group(vantageGroup(series.targetRegion, series.vantage)),
-    ];
+  /** The groups a series counts in: the whole SLO, its target region, its (target region, vantage) pair. */
+  groupsOf(series: Series): readonly number[] {
+    let groups = this.seriesGroups.get(series.id);
+    if (!groups) {
+      groups = [
+        this.group(WHOLE_SLO),
+        this.group(regionGroup(series.targetRegion)),
+        this.group(vantageGroup(series.targetRegion, series.vantage)),
+      ];
+      this.seriesGroups.set(series.id, groups);
+    }
+    return groups;
   }
 
   groupKeys(): string[] {

@@ -39,8 +39,13 @@ export function alertThreshold(spec: AlertWindowSpec, periodMinutes: number): Ra
 /** Whether the burn rate over `counts` is at or above `threshold`, decided exactly. */
 export function burnsAtLeast({ good, total }: Counts, budget: Rational, threshold: Rational): boolean {
   if (total === 0) return threshold.num <= 0n;
+  const approx = toNumber(threshold) * toNumber(budget);
+  const bad = total - good;
+  // Far from the boundary floating point is right; only near it do we pay for exact integers.
+  if (bad / total > approx * (1 + 1e-9)) return true;
+  if (bad / total < approx * (1 - 1e-9)) return false;
   const limit = multiply(threshold, budget);
-  return ratioAtLeast(total - good, total, limit, toNumber(limit));
+  return ratioAtLeast(bad, total, limit, toNumber(limit));
 }
 
 /** An alert whose threshold × (1 − objective) exceeds 1 needs an error ratio above 100 %: it can never fire. */
