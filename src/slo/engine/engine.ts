@@ -185,7 +185,7 @@ export class SloEngine {
     if (occurrences) {
       for (const row of this.store.sums(fromMinute, toMinute)) {
         const entry = this.entryOf(row, bySlo);
-        if (!entry || entry.state.def.budgeting.method !== 'occurrences') continue;
+        if (entry?.state.def.budgeting.method !== 'occurrences') continue;
         const series = this.store.series(row.seriesId) as Series;
         for (const group of entry.state.groupsOf(series)) {
           for (const window of entry.windows) entry.state.addToWindow(group, window, row.good, row.total);
@@ -207,7 +207,7 @@ export class SloEngine {
     };
     this.store.eachRow(fromMinute, toMinute, (row) => {
       const entry = this.entryOf(row, bySlo);
-      if (!entry || entry.state.def.budgeting.method !== 'timeslices') return;
+      if (entry?.state.def.budgeting.method !== 'timeslices') return;
       const unit = Math.floor(row.minute / unitMin);
       if (unit !== currentUnit) {
         flush();
