@@ -8,6 +8,7 @@ import { toNumber } from '../slo/math/rational.js';
 import type { SloDefinition } from '../slo/model.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
+import { didYouMean } from './schema-problems.js';
 
 /** The longest period of a window, where thresholds derived from the budget are highest. */
 function longestPeriodMinutes(def: SloDefinition): number {
@@ -67,8 +68,35 @@ async function runbookProblems(item: Extract<LoadedItem, { type: 'slo' }>, root:
   }
 }
 
-export async function crossChecks(items: readonly LoadedItem[], root: string): Promise<Problem[]> {
+/** Probe names are unique, and an SLO's probe exists (checked when any probe definitions were loaded). */
+function probeProblems(items: readonly LoadedItem[]): Problem[] {
   const problems: Problem[] = [];
+  const probes = new Map<string, Extract<LoadedItem, { type: 'probe' }>>();
+  for (const item of items) {
+    if (item.type !== 'probe') continue;
+    const first = probes.get(item.definition.name);
+    if (first) {
+      const { file, line, col } = first.definition.source;
+      problems.push(
+        item.doc.problem(['metadata', 'name'], `duplicate probe name "${item.definition.name}" (first defined at ${file}:${line}:${col})`),
+      );
+    } else probes.set(item.definition.name, item);
+  }
+  if (probes.size === 0) return problems;
+  for (const item of items) {
+    if (item.type !== 'slo' || item.definition.indicator.kind !== 'probe') continue;
+    const name = item.definition.indicator.probe;
+    if (!probes.has(name)) {
+      problems.push(
+        item.doc.problem(['spec', 'indicator', 'probe', 'name'], `unknown probe "${name}"${didYouMean(name, [...probes.keys()])}`),
+      );
+    }
+  }
+  return problems;
+}
+
+export async function crossChecks(items: readonly LoadedItem[], root: string): Promise<Problem[]> {
+  const problems: Problem[] = probeProblems(items);
   const seen = new Map<string, Extract<LoadedItem, { type: 'slo' }>>();
   for (const item of items) {
     if (item.type !== 'slo') continue;

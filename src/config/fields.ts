@@ -1,7 +1,7 @@
 // Field types shared by Vigil's YAML kinds: names, durations, and fields that take one of several shapes.
 import { z } from 'zod';
 import { DurationError, MINUTE_MS, parseDuration } from '../lib/duration.js';
-import { knownKeys } from './schema-problems.js';
+import { didYouMean, knownKeys } from './schema-problems.js';
 
 /** A lowercase RFC 1123 label: what Kubernetes, OpenSLO and DNS accept as a name. */
 export const rfc1123Label = z
@@ -84,20 +84,51 @@ export function oneOf<T>(branches: ReadonlyArray<Branch<T>>, expected: string) {
     }
     const result = branch.schema.safeParse(value);
     if (result.success) return result.data;
-    for (const issue of result.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-        for (const key of issue.keys) {
-          ctx.issues.push({
-            code: 'custom',
-            input: value,
-            path: [...path, key],
-            message: 'unknown field',
-            params: { unknownKey: key, allowed: knownKeys(branch.schema, path) },
-          });
-        }
-      } else forward(ctx, [issue], value);
+    forwardWithHints(ctx, branch.schema, result.error.issues, value);
+    return z.NEVER;
+  });
+}
+
+/** Forwards a nested schema's issues, keeping "unknown field" hints (the allowed names) for its maps. */
+function forwardWithHints(ctx: z.RefinementCtx, schema: z.ZodType, issues: readonly z.core.$ZodIssue[], input: unknown): void {
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') {
+      forward(ctx, [issue], input);
+      continue;
     }
+    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    for (const key of issue.keys) {
+      ctx.issues.push({
+        code: 'custom',
+        input,
+        path: [...path, key],
+        message: 'unknown field',
+        params: { unknownKey: key, allowed: knownKeys(schema, path) },
+      });
+    }
+  }
+}
+
+/**
+ * A map whose `kind` picks the schema from a registry (providers, notifiers…): unknown kinds get a
+ * "did you mean", known ones are checked by their own schema.
+ */
+export function byKind(registry: ReadonlyMap<string, { schema: z.ZodType }>, noun: string) {
+  return z.looseObject({ kind: z.string() }).transform((value, ctx): { kind: string; config: unknown } => {
+    const entry = registry.get(value.kind);
+    if (!entry) {
+      const known = [...registry.keys()];
+      ctx.issues.push({
+        code: 'custom',
+        input: value.kind,
+        path: ['kind'],
+        message: `unknown ${noun} "${value.kind}" (known: ${known.join(', ')})${didYouMean(value.kind, known)}`,
+      });
+      return z.NEVER;
+    }
+    const result = entry.schema.safeParse(value);
+    if (result.success) return { kind: value.kind, config: result.data };
+    forwardWithHints(ctx, entry.schema, result.error.issues, value);
     return z.NEVER;
   });
 }

@@ -2,6 +2,7 @@
 // every problem (with file:line:col) instead of stopping at the first.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ProbeDefinition } from '../prober/model.js';
 import type { SloDefinition } from '../slo/model.js';
 import { crossChecks } from './checks.js';
 import { KINDS, type LoadedItem } from './kinds/index.js';
@@ -12,6 +13,7 @@ import { parseYamlFile, type YamlDocument } from './yaml-document.js';
 
 export interface Definitions {
   slos: SloDefinition[];
+  probes: ProbeDefinition[];
   config: VigilConfig;
   items: LoadedItem[];
   problems: Problem[];
@@ -105,6 +107,7 @@ export async function loadDefinitions(paths: readonly string[], options: LoadOpt
   }
   return {
     slos: items.flatMap((i) => (i.type === 'slo' ? [i.definition] : [])),
+    probes: items.flatMap((i) => (i.type === 'probe' ? [i.definition] : [])),
     config: configs[0]?.config ?? defaultConfig(),
     items,
     problems: sortProblems(problems),

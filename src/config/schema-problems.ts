@@ -77,46 +77,65 @@ export function fieldName(path: Path): string {
   return path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replaceAll('.[', '[') || 'document';
 }
 
-/** One problem per zod issue, worded for people editing YAML. */
-export function schemaProblems(doc: YamlDocument, schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): Problem[] {
+/**
+ * One problem per zod issue, worded for people editing YAML. `base` is where in the document the value
+ * that `schema` checked sits (for sub-schemas applied to part of a document).
+ */
+export function schemaProblems(
+  doc: YamlDocument,
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+  base: Path = [],
+): Problem[] {
   const problems: Problem[] = [];
+  const located: Locator = {
+    name: (path) => fieldName([...base, ...path]),
+    problem: (path, message, options) => doc.problem([...base, ...path], message, options),
+  };
   for (const issue of issues) {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-    const field = fieldName(path);
-    const value = valueAt(doc.value, path);
+    const field = located.name(path);
+    const value = valueAt(doc.value, [...base, ...path]);
     if (issue.code === 'unrecognized_keys') {
       const allowed = knownKeys(schema, path);
-      for (const key of issue.keys) problems.push(unknownField(doc, path, key, allowed));
+      for (const key of issue.keys) problems.push(unknownField(located, path, key, allowed));
       continue;
     }
     const unknownKey = issue.code === 'custom' ? issue.params?.unknownKey : undefined;
     if (typeof unknownKey === 'string') {
       const allowed = issue.code === 'custom' && Array.isArray(issue.params?.allowed) ? issue.params.allowed : [];
-      problems.push(unknownField(doc, path.slice(0, -1), unknownKey, allowed.map(String)));
+      problems.push(unknownField(located, path.slice(0, -1), unknownKey, allowed.map(String)));
       continue;
     }
     if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
-      problems.push(doc.problem(path.slice(0, -1), `missing required field "${field}"`));
+      problems.push(located.problem(path.slice(0, -1), `missing required field "${field}"`));
       continue;
     }
     if (issue.code === 'invalid_type') {
-      problems.push(doc.problem(path, `${field} must be ${article(issue.expected)}, got ${describeValue(value)}`));
+      problems.push(located.problem(path, `${field} must be ${article(issue.expected)}, got ${describeValue(value)}`));
       continue;
     }
     if (issue.code === 'invalid_value') {
       const options = issue.values.map(String);
       const hint = typeof value === 'string' ? didYouMean(value, options) : '';
-      problems.push(doc.problem(path, `${field} must be one of ${options.join(', ')}, got ${describeValue(value)}${hint}`));
+      problems.push(located.problem(path, `${field} must be one of ${options.join(', ')}, got ${describeValue(value)}${hint}`));
       continue;
     }
-    problems.push(doc.problem(path, `${field}: ${issue.message}`));
+    problems.push(located.problem(path, `${field}: ${issue.message}`));
   }
   return problems;
 }
 
-function unknownField(doc: YamlDocument, parent: Path, key: string, allowed: readonly string[]): Problem {
-  const where = parent.length ? ` in ${fieldName(parent)}` : '';
-  return doc.problem([...parent, key], `unknown field "${key}"${where}${didYouMean(key, allowed)}`, { key: true });
+/** Problems at paths relative to where a (sub-)schema's value sits in the document. */
+interface Locator {
+  name(path: Path): string;
+  problem(path: Path, message: string, options?: { key?: boolean }): Problem;
+}
+
+function unknownField(at: Locator, parent: Path, key: string, allowed: readonly string[]): Problem {
+  const name = at.name(parent);
+  const where = name === 'document' ? '' : ` in ${name}`;
+  return at.problem([...parent, key], `unknown field "${key}"${where}${didYouMean(key, allowed)}`, { key: true });
 }
 
 function article(expected: string): string {

@@ -1,11 +1,13 @@
 // The registry of YAML kinds Vigil understands: (apiVersion, kind) → schema and mapping.
 import type { z } from 'zod';
+import type { ProbeDefinition } from '../../prober/model.js';
 import type { SloDefinition } from '../../slo/model.js';
 import type { Problem } from '../problems.js';
 import { schemaProblems } from '../schema-problems.js';
 import type { Path, YamlDocument } from '../yaml-document.js';
 import { fromOpenSlo, openSloSchema } from './openslo-slo.js';
 import { type VigilConfig, vigilConfigSchema } from './vigil-config.js';
+import { toProbeDefinition, vigilProbeSchema } from './vigil-probe.js';
 import { toSloDefinition, vigilSloSchema } from './vigil-slo.js';
 
 export type LoadedItem =
@@ -17,6 +19,7 @@ export type LoadedItem =
       alertPaths: Path[];
       runbookPath: Path;
     }
+  | { type: 'probe'; definition: ProbeDefinition; doc: YamlDocument }
   | { type: 'config'; config: VigilConfig; doc: YamlDocument };
 
 export interface KindHandler {
@@ -68,6 +71,16 @@ export const KINDS: readonly KindHandler[] = [
         },
         problems,
       };
+    },
+  },
+  {
+    apiVersion: 'vigil/v1',
+    kind: 'Probe',
+    load(doc) {
+      const parsed = parseWith(vigilProbeSchema, doc);
+      if (!parsed.data) return { item: null, problems: parsed.problems };
+      const { definition, problems } = toProbeDefinition(parsed.data, doc);
+      return { item: definition ? { type: 'probe', definition, doc } : null, problems };
     },
   },
   {

@@ -1,6 +1,54 @@
-// vigil.yaml (apiVersion vigil/v1, kind Config): where Vigil keeps its data and how the server listens.
+// vigil.yaml (apiVersion vigil/v1, kind Config): where Vigil keeps its data and listens, the regions it
+// serves from, where probers run, and the failover policy.
 import { z } from 'zod';
-import { duration } from '../fields.js';
+import { PROVIDER_KINDS } from '../../failover/providers/index.js';
+import { byKind, duration, rfc1123Label } from '../fields.js';
+
+const regionSpec = z.strictObject({
+  weight: z.number().positive('must be > 0: the weight of the region when fully serving'),
+  capacity: z.number().gt(0, 'must be a share of global peak traffic in (0, 100]').max(100, 'must be at most 100'),
+  targets: z.array(z.string().min(1)).default([]),
+});
+
+const failoverSpec = z
+  .strictObject({
+    mode: z.enum(['auto', 'manual', 'dry-run']).default('manual'),
+    triggers: z.strictObject({
+      slos: z.array(rfc1123Label).min(1, 'must name at least one SLO'),
+      severity: z.enum(['page', 'ticket']).default('page'),
+      quorum: z.number().int().min(1).default(2),
+    }),
+    safety: z
+      .strictObject({
+        minServingRegions: z.number().int().min(1).default(2),
+        maxDrainedRegions: z.number().int().min(1).default(1),
+        cooldown: duration().default(15 * 60_000),
+      })
+      .prefault({}),
+    steps: z
+      .array(z.strictObject({ weightPercent: z.number().min(0).max(100), bake: duration().default(0) }))
+      .min(1)
+      .default([{ weightPercent: 0, bake: 0 }])
+      .superRefine((steps, ctx) => {
+        steps.forEach((step, i) => {
+          const previous = steps[i - 1];
+          if (previous && step.weightPercent >= previous.weightPercent) {
+            ctx.addIssue({ code: 'custom', path: [i, 'weightPercent'], message: 'steps must lower the weight, one after another' });
+          }
+        });
+        if (steps.at(-1)?.weightPercent !== 0) {
+          ctx.addIssue({ code: 'custom', path: [steps.length - 1, 'weightPercent'], message: 'the last step must drain to 0' });
+        }
+      }),
+    failback: z
+      .discriminatedUnion('mode', [
+        z.strictObject({ mode: z.literal('manual') }),
+        z.strictObject({ mode: z.literal('auto'), healthyFor: duration().default(30 * 60_000) }),
+      ])
+      .default({ mode: 'manual' }),
+    provider: byKind(PROVIDER_KINDS, 'provider kind').default({ kind: 'file', config: { kind: 'file', path: 'data/weights.json' } }),
+  })
+  .optional();
 
 export const vigilConfigSchema = z.strictObject({
   apiVersion: z.literal('vigil/v1'),
@@ -26,12 +74,35 @@ export const vigilConfigSchema = z.strictObject({
           evaluationInterval: duration({ min: 1000 }).default(10_000),
         })
         .prefault({}),
+      regions: z.record(rfc1123Label, regionSpec).default({}),
+      /** Prober regions `vigil up` runs in-process; default: every region. */
+      vantages: z.array(rfc1123Label).optional(),
+      failover: failoverSpec,
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine((spec, ctx) => {
+      const regions = Object.keys(spec.regions);
+      if (spec.failover && regions.length > 0 && spec.failover.safety.minServingRegions > regions.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['failover', 'safety', 'minServingRegions'],
+          message: `is ${spec.failover.safety.minServingRegions} but only ${regions.length} regions are configured`,
+        });
+      }
+      if (spec.failover && regions.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['failover'], message: 'needs spec.regions to move traffic between' });
+      }
+    }),
 });
 
 export type VigilConfig = z.output<typeof vigilConfigSchema>['spec'];
+export type FailoverConfig = NonNullable<VigilConfig['failover']>;
 
 export function defaultConfig(): VigilConfig {
   return vigilConfigSchema.parse({ apiVersion: 'vigil/v1', kind: 'Config' }).spec;
+}
+
+/** Prober regions: the configured vantages, else every serving region. */
+export function vantagesOf(config: VigilConfig): string[] {
+  return config.vantages ?? Object.keys(config.regions);
 }

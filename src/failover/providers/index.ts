@@ -1,0 +1,7 @@
+// The registry of weight providers: `failover.provider.kind` → implementation. One line per provider.
+import { fileProvider } from './file/file.js';
+import type { AnyProviderKind } from './provider.js';
+
+const PROVIDERS: AnyProviderKind[] = [fileProvider];
+
+export const PROVIDER_KINDS: ReadonlyMap<string, AnyProviderKind> = new Map(PROVIDERS.map((p) => [p.kind, p]));

@@ -1,0 +1,61 @@
+// Where failover decisions take effect: DNS or load-balancer weights per region, behind one interface.
+// Adding a provider = a folder with schema + implementation + tests, and one line in ./index.ts.
+import type { z } from 'zod';
+import type { Logger } from '../../lib/logger.js';
+
+/** Weight per region name. A weight of 0 means the region gets no traffic. */
+export type Weights = Record<string, number>;
+
+export interface RegionSpec {
+  /** The region's weight when fully serving. */
+  weight: number;
+  /** Share of global peak traffic (percent) the region can serve. */
+  capacity: number;
+  /** Addresses (A/AAAA record data) that serve the region. */
+  targets: string[];
+}
+
+export interface ProviderContext {
+  regions: Readonly<Record<string, RegionSpec>>;
+  /** Directory relative paths in the provider config are resolved against. */
+  root: string;
+  logger: Logger;
+}
+
+export interface WeightProvider {
+  readonly kind: string;
+  /** The weights in effect at the provider right now. */
+  read(signal: AbortSignal): Promise<Weights>;
+  /** Sets every region's weight in one change, as atomically as the provider allows. */
+  apply(weights: Weights, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ProviderKind<Config> {
+  kind: string;
+  /** Schema of `failover.provider` (including `kind`), used by `vigil validate`. */
+  schema: z.ZodType<Config>;
+  create(config: Config, context: ProviderContext): WeightProvider;
+}
+
+/** A provider kind as the registry holds it: its config is only known to be schema-valid. */
+export interface AnyProviderKind {
+  kind: string;
+  schema: z.ZodType;
+  create(config: unknown, context: ProviderContext): WeightProvider;
+}
+
+export function defineProvider<Config>(kind: ProviderKind<Config>): AnyProviderKind {
+  return { kind: kind.kind, schema: kind.schema, create: (config, context) => kind.create(config as Config, context) };
+}
+
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${provider}: ${message}`, options);
+    this.name = 'ProviderError';
+  }
+}

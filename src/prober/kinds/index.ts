@@ -1,0 +1,6 @@
+// The registry of probe types: the YAML `type` string → implementation. One line per type.
+import type { ProbeKind, ProbeType } from './kind.js';
+
+const KINDS: ProbeKind[] = [];
+
+export const PROBE_KINDS: ReadonlyMap<ProbeType, ProbeKind> = new Map(KINDS.map((k) => [k.type, k]));
