@@ -6,15 +6,18 @@ import type { SloMonitor } from '../slo/monitor.js';
 import type { BucketStore } from '../store/bucket-store.js';
 import { HttpError, NotFoundError, UnauthorizedError } from './errors.js';
 import { renderOverview } from './pages/overview.js';
+import type { Catalog } from './catalog.js';
 import { eventsRouter } from './routes/events.js';
+import { probesRouter } from './routes/probes.js';
+import { resultsRouter } from './routes/results.js';
 import { slosRouter } from './routes/slos.js';
 
 export interface AppOptions {
   monitor: SloMonitor;
   store: BucketStore;
+  catalog: Catalog;
   logger: Logger;
-  knownSlos: () => ReadonlySet<string>;
-  /** When set, writes to the API need `Authorization: Bearer <token>`. */
+  /** When set, agents and writers need `Authorization: Bearer <token>` (results, events, probes). */
   ingestToken?: string | undefined;
 }
 
@@ -37,9 +40,14 @@ export function createApp(options: AppOptions): Express {
   app.get('/', (_req, res) => {
     res.type('html').send(renderOverview(options.monitor.latest()));
   });
-  app.use('/api/v1', express.json({ limit: '8mb' }));
+  app.use('/api/v1', express.json({ limit: '32mb' }));
   app.use('/api/v1/slos', slosRouter(options.monitor));
-  app.use('/api/v1/events', requireToken(options.ingestToken), eventsRouter(options.store, options.knownSlos));
+  const { catalog, store } = options;
+  const knownSlos = () => new Set(catalog.snapshot().slos.map((s) => s.name));
+  const agentsOnly = requireToken(options.ingestToken);
+  app.use('/api/v1/events', agentsOnly, eventsRouter(store, knownSlos));
+  app.use('/api/v1/results', agentsOnly, resultsRouter(store, () => catalog.snapshot().probeIndex));
+  app.use('/api/v1/probes', agentsOnly, probesRouter(catalog));
   app.use('/api', () => {
     throw new NotFoundError('no such API endpoint');
   });

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { requireDefinitions } from '../config/load.js';
+import { ConfigError, countErrors } from '../config/problems.js';
+import { Catalog } from './catalog.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { SloEngine } from '../slo/engine/engine.js';
@@ -33,12 +35,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const root = options.root ?? (configFile ? path.dirname(path.resolve(configFile)) : process.cwd());
   const fromRoot = (p: string) => path.resolve(root, p);
   const { config } = await requireDefinitions(configFile ? [configFile] : [], { root });
-  const definitions = await requireDefinitions([fromRoot(config.definitions.slos)], { root, optional: true });
+  const { catalog, problems } = await Catalog.load(
+    [fromRoot(config.definitions.slos), fromRoot(config.definitions.probes)],
+    root,
+    options.logger,
+  );
+  if (countErrors(problems) > 0) throw new ConfigError(problems.filter((p) => p.severity === 'error'));
 
   const dataDir = options.dataDir ?? process.env.VIGIL_DATA_DIR ?? fromRoot(config.dataDir);
   const db = openDatabase(dataDir);
   const store = new BucketStore(db);
-  const engine = new SloEngine({ store, definitions: definitions.slos, logger: options.logger });
+  const engine = new SloEngine({ store, definitions: catalog.snapshot().slos, logger: options.logger });
+  catalog.onChange((snapshot) => engine.setDefinitions(snapshot.slos));
+  catalog.watch();
   const monitor = new SloMonitor({
     engine,
     clock: options.clock ?? systemClock,
@@ -46,12 +55,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     intervalMs: config.engine.evaluationInterval,
   });
   monitor.start();
-  const knownSlos = new Set(definitions.slos.map((s) => s.name));
   const app = createApp({
     monitor,
     store,
+    catalog,
     logger: options.logger,
-    knownSlos: () => knownSlos,
     ingestToken: options.ingestToken ?? process.env.VIGIL_INGEST_TOKEN,
   });
 
@@ -63,12 +71,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  options.logger.info({ url, dataDir, slos: definitions.slos.length }, 'vigil server listening');
+  options.logger.info({ url, dataDir, slos: catalog.snapshot().slos.length }, 'vigil server listening');
 
   return {
     url,
     async close() {
       monitor.stop();
+      catalog.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -78,6 +78,11 @@ export const vigilConfigSchema = z.strictObject({
       /** Prober regions `vigil up` runs in-process; default: every region. */
       vantages: z.array(rfc1123Label).optional(),
       failover: failoverSpec,
+      /**
+       * Local stand-ins for each region's service (loopback ports), started by `vigil up`, so a new user
+       * sees probing, burn and failover on one machine.
+       */
+      demo: z.strictObject({ services: z.record(rfc1123Label, z.number().int().min(1).max(65535)) }).optional(),
     })
     .prefault({})
     .superRefine((spec, ctx) => {
