@@ -139,12 +139,12 @@ describe('IMOC commands', () => {
 
   it('go through the same safety rules, and --force overrides them with an audited reason', () => {
     let state = initialState(Object.keys(config.regions));
-    const drain = (region: string, force: boolean, now: number): Command => ({ kind: 'drain', region, actor: 'ana', reason: 'drill', force });
-    state = decide(state, { now: 0, firing: healthy, commands: [drain('eu', false, 0)] }, config).state;
+    const drain = (region: string, force: boolean): Command => ({ kind: 'drain', region, actor: 'ana', reason: 'drill', force });
+    state = decide(state, { now: 0, firing: healthy, commands: [drain('eu', false)] }, config).state;
     state = decide(state, { now: 3 * MIN, firing: healthy }, config).state;
-    const refused = decide(state, { now: 4 * MIN, firing: healthy, commands: [drain('asia', false, 4 * MIN)] }, config);
+    const refused = decide(state, { now: 4 * MIN, firing: healthy, commands: [drain('asia', false)] }, config);
     expect(refused.decisions).toMatchObject([{ outcome: 'blocked', rule: 'cooldown' }]);
-    const forced = decide(state, { now: 4 * MIN, firing: healthy, commands: [drain('asia', true, 4 * MIN)] }, config);
+    const forced = decide(state, { now: 4 * MIN, firing: healthy, commands: [drain('asia', true)] }, config);
     expect(forced.decisions).toMatchObject([{ outcome: 'executed', forced: true, actor: 'ana' }]);
     expect(forced.decisions[0]?.reason).toMatch(/forced past cooldown/);
   });
