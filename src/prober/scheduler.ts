@@ -1,0 +1,312 @@
+// Runs every (probe, target) of one vantage on its interval: spread over the interval by a stable hash,
+// one attempt at a time (a late slot is skipped and counted, never queued), the timeout enforced, and
+// reloads applied without disturbing the targets that did not change.
+import { type Logger, silentLogger } from '../lib/logger.js';
+import { type AttemptEnd, OVERRUN_GRACE_MS, type RunningAttempt, startAttempt } from './attempt.js';
+import { DueQueue } from './due-queue.js';
+import { fingerprint } from './fingerprint.js';
+import { PROBE_KINDS } from './kinds/index.js';
+import type { ProbeKind, ProbeRunner, ProbeType } from './kinds/kind.js';
+import { type ProbeDefinition, type ProbeResult, type ProbeTarget, runsFrom } from './model.js';
+import type { Outcome, Phases } from './outcome.js';
+import { nextSlot, phaseOffset } from './phase.js';
+import { realTimers, type TimerHandle, type Timers } from './timers.js';
+
+/** What identifies one scheduled (probe, target) in results and metrics. */
+export interface TargetLabels {
+  probe: string;
+  type: ProbeType;
+  target: string;
+  targetRegion: string;
+  vantage: string;
+}
+
+/** Hears what the scheduler does; the agent's metrics implement it. Calls must not block. */
+export interface SchedulerObserver {
+  attempted(labels: TargetLabels, result: ProbeResult, outcome: Outcome): void;
+  /** Slots that passed without an attempt because the previous one was still running (or the process stalled). */
+  skipped(labels: TargetLabels, slots: number): void;
+  /** The runner did not answer within timeout + grace; a timeout was recorded without it. */
+  overran(labels: TargetLabels): void;
+  /** Actual start − planned start of an attempt, in ms. */
+  started(vantage: string, lateMs: number): void;
+  removed(labels: TargetLabels): void;
+  scheduled(vantage: string, targets: number): void;
+}
+
+export interface SchedulerOptions {
+  vantage: string;
+  onResult: (result: ProbeResult) => void;
+  kinds?: ReadonlyMap<ProbeType, ProbeKind>;
+  timers?: Timers;
+  /** Source of the per-slot jitter, in [0, 1). */
+  random?: () => number;
+  observer?: SchedulerObserver;
+  logger?: Logger;
+  /** Largest random delay added to a planned start, as a share of the interval (default 1 %, at most 1 s). */
+  jitterShare?: number;
+  graceMs?: number;
+}
+
+export interface ReloadSummary {
+  added: number;
+  removed: number;
+  restarted: number;
+  kept: number;
+}
+
+interface Task {
+  key: string;
+  fingerprint: string;
+  labels: TargetLabels;
+  probe: ProbeDefinition;
+  runner: ProbeRunner;
+  offsetMs: number;
+  /** The current slot on the epoch-anchored grid, before jitter. */
+  slot: number;
+  attempt: RunningAttempt | null;
+  /** A restarted task waits for its predecessor's attempt, so a (probe, target) never runs twice at once. */
+  predecessor: Promise<unknown> | null;
+  retired: boolean;
+}
+
+const MAX_JITTER_MS = 1000;
+
+export class Scheduler {
+  private readonly vantage: string;
+  private readonly kinds: ReadonlyMap<ProbeType, ProbeKind>;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly jitterShare: number;
+  private readonly graceMs: number;
+  private readonly tasks = new Map<string, Task>();
+  private readonly queue = new DueQueue<Task>();
+  private readonly retiring = new Set<Promise<void>>();
+  private armed: { due: number; handle: TimerHandle } | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.vantage = options.vantage;
+    this.kinds = options.kinds ?? PROBE_KINDS;
+    this.timers = options.timers ?? realTimers;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger();
+    this.jitterShare = options.jitterShare ?? 0.01;
+    this.graceMs = options.graceMs ?? OVERRUN_GRACE_MS;
+  }
+
+  /** The (probe, target) pairs currently scheduled. */
+  targets(): TargetLabels[] {
+    return [...this.tasks.values()].map((t) => t.labels);
+  }
+
+  /**
+   * Applies a new set of definitions: new targets start, removed ones stop (runners closed, no more
+   * results), changed ones restart with a new runner, unchanged ones keep their runner and phase.
+   */
+  setProbes(definitions: readonly ProbeDefinition[]): ReloadSummary {
+    if (this.stopped) throw new Error('the scheduler is closed');
+    const wanted = new Map<string, { probe: ProbeDefinition; target: ProbeTarget; fingerprint: string }>();
+    for (const probe of definitions) {
+      if (!runsFrom(probe, this.vantage)) continue;
+      for (const target of probe.targets) {
+        const print = fingerprint([probe.type, probe.intervalMs, probe.timeoutMs, probe.settings, target.fields]);
+        wanted.set(taskKey(probe.name, target), { probe, target, fingerprint: print });
+      }
+    }
+    const summary: ReloadSummary = { added: 0, removed: 0, restarted: 0, kept: 0 };
+    const predecessors = new Map<string, Promise<unknown>>();
+    for (const [key, task] of this.tasks) {
+      const want = wanted.get(key);
+      if (want && want.fingerprint === task.fingerprint) {
+        task.probe = want.probe;
+        summary.kept++;
+        continue;
+      }
+      this.tasks.delete(key);
+      const ended = this.retire(task, want === undefined);
+      if (want) {
+        predecessors.set(key, ended);
+        summary.restarted++;
+      } else summary.removed++;
+    }
+    for (const [key, want] of wanted) {
+      if (this.tasks.has(key)) continue;
+      const task = this.createTask(key, want.probe, want.target, want.fingerprint, predecessors.get(key) ?? null);
+      if (!task) continue;
+      this.tasks.set(key, task);
+      if (!predecessors.has(key)) summary.added++;
+    }
+    this.options.observer?.scheduled(this.vantage, this.tasks.size);
+    this.arm();
+    return summary;
+  }
+
+  /** Stops scheduling, aborts attempts in flight (their results are dropped) and closes every runner. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.armed?.handle.cancel();
+    this.armed = null;
+    this.queue.clear();
+    for (const task of this.tasks.values()) this.retire(task, false);
+    this.tasks.clear();
+    await Promise.all([...this.retiring]);
+  }
+
+  private createTask(
+    key: string,
+    probe: ProbeDefinition,
+    target: ProbeTarget,
+    print: string,
+    predecessor: Promise<unknown> | null,
+  ): Task | null {
+    const kind = this.kinds.get(probe.type);
+    const labels: TargetLabels = { probe: probe.name, type: probe.type, target: target.label, targetRegion: target.region, vantage: this.vantage };
+    if (!kind) {
+      this.logger.error({ ...labels }, `probe type ${probe.type} is not available in this build: target not scheduled`);
+      return null;
+    }
+    let runner: ProbeRunner;
+    try {
+      runner = kind.create({ settings: probe.settings, target: target.fields, timeoutMs: probe.timeoutMs });
+    } catch (error) {
+      this.logger.error({ ...labels, err: error }, 'cannot create a runner: target not scheduled');
+      return null;
+    }
+    const offsetMs = phaseOffset(labels, probe.intervalMs);
+    const task: Task = {
+      key,
+      fingerprint: print,
+      labels,
+      probe,
+      runner,
+      offsetMs,
+      slot: nextSlot(this.timers.now(), probe.intervalMs, offsetMs),
+      attempt: null,
+      predecessor,
+      retired: false,
+    };
+    if (predecessor) {
+      void predecessor.then(() => {
+        task.predecessor = null;
+      });
+    }
+    this.queue.push(this.planned(task), task);
+    return task;
+  }
+
+  /** Stops a task; resolves once its runner is closed. */
+  private retire(task: Task, report: boolean): Promise<void> {
+    task.retired = true;
+    if (report) this.options.observer?.removed(task.labels);
+    const attempt = task.attempt;
+    attempt?.abort();
+    // Close after the attempt in flight answers (or overruns), so a runner is never closed under itself.
+    const closing = (attempt ? attempt.end.then(() => undefined) : Promise.resolve())
+      .then(() => task.runner.close())
+      .catch((error: unknown) => this.logger.warn({ ...task.labels, err: error }, 'closing a runner failed'));
+    this.retiring.add(closing);
+    void closing.finally(() => this.retiring.delete(closing));
+    return closing;
+  }
+
+  private planned(task: Task): number {
+    const jitterMax = Math.min(task.probe.intervalMs * this.jitterShare, MAX_JITTER_MS);
+    return task.slot + this.random() * jitterMax;
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const due = this.queue.peekDue();
+    if (due === null) return;
+    if (this.armed && this.armed.due <= due) return;
+    this.armed?.handle.cancel();
+    this.armed = { due, handle: this.timers.setTimer(due - this.timers.now(), () => this.fire()) };
+  }
+
+  private fire(): void {
+    this.armed = null;
+    for (;;) {
+      const entry = this.queue.popDue(this.timers.now());
+      if (!entry) break;
+      if (!entry.item.retired) this.runSlot(entry.item, entry.due);
+    }
+    this.arm();
+  }
+
+  private runSlot(task: Task, planned: number): void {
+    const interval = task.probe.intervalMs;
+    const now = this.timers.now();
+    let next = task.slot + interval;
+    let missed = 0;
+    if (next <= now) {
+      // The process stalled for more than an interval: those slots are gone, not owed.
+      const resume = nextSlot(now, interval, task.offsetMs);
+      missed = Math.round((resume - next) / interval);
+      next = resume;
+    }
+    task.slot = next;
+    this.queue.push(this.planned(task), task);
+    if (missed > 0) this.options.observer?.skipped(task.labels, missed);
+    if (task.attempt || task.predecessor) {
+      this.options.observer?.skipped(task.labels, 1);
+      return;
+    }
+    this.start(task, planned);
+  }
+
+  private start(task: Task, planned: number): void {
+    const startedAt = this.timers.now();
+    this.options.observer?.started(this.vantage, startedAt - planned);
+    const attempt = startAttempt(task.runner, task.probe.timeoutMs, this.timers, this.graceMs);
+    task.attempt = attempt;
+    void attempt.end.then((end) => this.record(task, startedAt, end));
+    void attempt.finished.then(() => {
+      task.attempt = null;
+    });
+  }
+
+  private record(task: Task, startedAt: number, end: AttemptEnd): void {
+    if (end.runnerError) this.logger.error({ ...task.labels, err: end.runnerError }, 'probe runner rejected instead of returning an outcome');
+    if (end.overran) {
+      this.options.observer?.overran(task.labels);
+      this.logger.warn({ ...task.labels }, `runner did not finish within timeout + ${this.graceMs} ms: recorded as a timeout`);
+    }
+    if (task.retired) return;
+    const result = toResult(task.labels, startedAt, end.outcome);
+    this.options.observer?.attempted(task.labels, result, end.outcome);
+    this.options.onResult(result);
+  }
+}
+
+function taskKey(probe: string, target: ProbeTarget): string {
+  return `${probe}\u0000${target.region}\u0000${target.label}`;
+}
+
+/** Builds the wire result of one attempt. */
+export function toResult(labels: Omit<TargetLabels, 'type'>, startedAt: number, outcome: Outcome): ProbeResult {
+  return {
+    probe: labels.probe,
+    target: labels.target,
+    targetRegion: labels.targetRegion,
+    vantage: labels.vantage,
+    ts: Math.floor(startedAt),
+    ok: outcome.ok,
+    latencyMs: roundMicros(outcome.latencyMs),
+    failure: outcome.failure,
+    status: outcome.status ?? null,
+    phases: phaseRecord(outcome.phases),
+  };
+}
+
+function phaseRecord(phases: Phases | undefined): Record<string, number> | null {
+  if (!phases) return null;
+  const record: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(phases)) if (typeof ms === 'number') record[name] = roundMicros(ms);
+  return record;
+}
+
+function roundMicros(ms: number): number {
+  return Math.max(0, Math.round(ms * 1000) / 1000);
+}
