@@ -2,7 +2,8 @@
 import { cloudDnsProvider } from './cloud-dns/cloud-dns.js';
 import { fileProvider } from './file/file.js';
 import type { AnyProviderKind } from './provider.js';
+import { rfc2136Provider } from './rfc2136/rfc2136.js';
 
-const PROVIDERS: AnyProviderKind[] = [fileProvider, cloudDnsProvider];
+const PROVIDERS: AnyProviderKind[] = [fileProvider, cloudDnsProvider, rfc2136Provider];
 
 export const PROVIDER_KINDS: ReadonlyMap<string, AnyProviderKind> = new Map(PROVIDERS.map((p) => [p.kind, p]));
