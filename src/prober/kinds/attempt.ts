@@ -1,0 +1,112 @@
+// One probe attempt against its deadline: settles exactly once (result, timeout or caller's abort) and
+// then releases whatever the attempt opened.
+import { performance } from 'node:perf_hooks';
+import { type FailureKind, failure, type Outcome, type Phases, success } from '../outcome.js';
+import { type AttemptStage, classifyError } from './classify.js';
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+export class Attempt {
+  readonly startedAt = performance.now();
+  /** What the attempt is doing now, for the timeout's detail and for classifying resets. */
+  stage: AttemptStage = 'connect';
+  readonly phases: Phases = {};
+  /** When the current connection became ready for requests (after TCP, or after TLS). */
+  readyAt = 0;
+  certExpiresAt: number | undefined;
+  status: number | undefined;
+  private settled = false;
+  private readonly releases: Array<() => void> = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly resolve: (outcome: Outcome) => void,
+    private readonly timeoutMs: number,
+    private readonly signal: AbortSignal,
+  ) {
+    this.timer = setTimeout(this.onTimeout, timeoutMs);
+    if (signal.aborted) this.onAbort();
+    else signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get done(): boolean {
+    return this.settled;
+  }
+
+  /** Milliseconds since the attempt started, to the microsecond. */
+  elapsed(since = this.startedAt): number {
+    return round(performance.now() - since);
+  }
+
+  addPhase(phase: keyof Phases, ms: number): void {
+    this.phases[phase] = round((this.phases[phase] ?? 0) + ms);
+  }
+
+  /** Runs `release` when the attempt settles (at once if it already has). */
+  onSettle(release: () => void): void {
+    if (this.settled) release();
+    else this.releases.push(release);
+  }
+
+  succeed(detail?: string): void {
+    this.settle(success(this.elapsed(), this.extra(detail)));
+  }
+
+  fail(kind: FailureKind, detail: string): void {
+    this.settle(failure(kind, this.elapsed(), this.extra(detail)));
+  }
+
+  failWith(error: unknown): void {
+    if (this.settled) return;
+    const { kind, detail } = classifyError(error, this.stage);
+    this.fail(kind, detail);
+  }
+
+  private extra(detail: string | undefined): Partial<Outcome> {
+    const extra: Partial<Outcome> = {};
+    if (Object.keys(this.phases).length > 0) extra.phases = { ...this.phases };
+    if (this.status !== undefined) extra.status = this.status;
+    if (this.certExpiresAt !== undefined) extra.certExpiresAt = this.certExpiresAt;
+    if (detail !== undefined) extra.detail = detail;
+    return extra;
+  }
+
+  private settle(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.resolve(outcome);
+    for (const release of this.releases) {
+      try {
+        release();
+      } catch {
+        // Releasing is best effort: the outcome is already decided and must not turn into a rejection.
+      }
+    }
+    this.releases.length = 0;
+  }
+
+  private readonly onTimeout = (): void => {
+    this.fail('timeout', `no answer within ${this.timeoutMs} ms (during ${this.stage})`);
+  };
+
+  private readonly onAbort = (): void => {
+    this.fail('timeout', `aborted by the prober during ${this.stage}`);
+  };
+}
+
+/**
+ * Runs one attempt: `start` begins the work and reports through the attempt; whatever it throws is
+ * classified. The promise never rejects.
+ */
+export function runAttempt(timeoutMs: number, signal: AbortSignal, start: (attempt: Attempt) => void): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    const attempt = new Attempt(resolve, timeoutMs, signal);
+    try {
+      start(attempt);
+    } catch (error) {
+      attempt.failWith(error);
+    }
+  });
+}

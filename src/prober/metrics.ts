@@ -1,0 +1,269 @@
+// Prometheus metrics of probers: blackbox_exporter's gauge names (so existing dashboards work), labelled
+// by probe, target, target_region and vantage, plus cumulative counters so a missed scrape loses nothing.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProbeResult } from './model.js';
+import type { Outcome, Phases } from './outcome.js';
+import type { SchedulerObserver, TargetLabels } from './scheduler.js';
+import type { ShipperObserver } from './shipper.js';
+
+type TargetLabelName = 'probe' | 'target' | 'target_region' | 'vantage';
+type CounterLabelName = 'probe' | 'target_region' | 'vantage' | 'failure';
+
+/** Vigil's phase names → blackbox_exporter's `phase` label values. */
+const BLACKBOX_PHASES: ReadonlyArray<[keyof Phases, string]> = [
+  ['dns', 'resolve'],
+  ['connect', 'connect'],
+  ['tls', 'tls'],
+  ['ttfb', 'processing'],
+  ['transfer', 'transfer'],
+];
+
+// Children of each labelled metric are looked up once per target, not hashed again on every attempt.
+interface TargetSeries {
+  success: Gauge.Internal<TargetLabelName>;
+  duration: Gauge.Internal<TargetLabelName>;
+  httpStatus: Gauge.Internal<TargetLabelName> | null;
+  httpPhases: Array<[keyof Phases, Gauge.Internal<TargetLabelName | 'phase'>]>;
+  counter: CounterSeries;
+}
+
+interface CounterSeries {
+  key: string;
+  labels: { probe: string; target_region: string; vantage: string };
+  /** One child per failure label value used so far; removal walks them. */
+  totals: Map<string, Counter.Internal>;
+  successes: Counter.Internal;
+  targets: Set<string>;
+}
+
+export class ProberMetrics implements SchedulerObserver {
+  readonly registry: Registry;
+  private readonly success: Gauge<TargetLabelName>;
+  private readonly duration: Gauge<TargetLabelName>;
+  private readonly httpStatus: Gauge<TargetLabelName>;
+  private readonly httpPhase: Gauge<TargetLabelName | 'phase'>;
+  private readonly certExpiry: Gauge<TargetLabelName>;
+  private readonly total: Counter<CounterLabelName>;
+  private readonly successTotal: Counter<CounterLabelName>;
+  private readonly skippedTotal: Counter<'probe' | 'target_region' | 'vantage'>;
+  private readonly overrunTotal: Counter<'probe' | 'target_region' | 'vantage'>;
+  private readonly jitter: Histogram<'vantage'>;
+  private readonly targets: Gauge<'vantage'>;
+  private readonly shipped: Counter<'vantage'>;
+  private readonly resultsShipped: Counter<'vantage'>;
+  private readonly failed: Counter<'vantage' | 'reason'>;
+  private readonly rejected: Counter<'vantage'>;
+  private readonly spoolBatches: Gauge<'vantage'>;
+  private readonly spoolBytes: Gauge<'vantage'>;
+  private readonly droppedBatches: Counter<'vantage'>;
+  private readonly droppedResults: Counter<'vantage'>;
+  private readonly series = new Map<string, TargetSeries>();
+  private readonly counters = new Map<string, CounterSeries>();
+
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    const registers = [registry];
+    const targetLabels: TargetLabelName[] = ['probe', 'target', 'target_region', 'vantage'];
+    const counterLabels: CounterLabelName[] = ['probe', 'target_region', 'vantage', 'failure'];
+    this.success = new Gauge({ name: 'probe_success', help: 'Whether the last probe was a success', labelNames: targetLabels, registers });
+    this.duration = new Gauge({
+      name: 'probe_duration_seconds',
+      help: 'How long the last probe took to complete in seconds',
+      labelNames: targetLabels,
+      registers,
+    });
+    this.httpStatus = new Gauge({
+      name: 'probe_http_status_code',
+      help: 'Response HTTP status code of the last probe (0 when no response arrived)',
+      labelNames: targetLabels,
+      registers,
+    });
+    this.httpPhase = new Gauge({
+      name: 'probe_http_duration_seconds',
+      help: 'Duration of the last HTTP probe by phase, summed over all redirects',
+      labelNames: [...targetLabels, 'phase'],
+      registers,
+    });
+    this.certExpiry = new Gauge({
+      name: 'probe_ssl_earliest_cert_expiry',
+      help: 'Unix time of the earliest expiring certificate in the chain of the last probe',
+      labelNames: targetLabels,
+      registers,
+    });
+    this.total = new Counter({ name: 'vigil_probe_total', help: 'Probe attempts, by failure kind ("" for success)', labelNames: counterLabels, registers });
+    this.successTotal = new Counter({
+      name: 'vigil_probe_success_total',
+      help: 'Successful probe attempts (failure is always "")',
+      labelNames: counterLabels,
+      registers,
+    });
+    const slotLabels: Array<'probe' | 'target_region' | 'vantage'> = ['probe', 'target_region', 'vantage'];
+    this.skippedTotal = new Counter({
+      name: 'vigil_probe_skipped_total',
+      help: 'Slots without an attempt because the previous attempt of the same target was still running',
+      labelNames: slotLabels,
+      registers,
+    });
+    this.overrunTotal = new Counter({
+      name: 'vigil_probe_overrun_total',
+      help: 'Attempts whose runner did not finish within timeout + 100 ms (recorded as timeouts)',
+      labelNames: slotLabels,
+      registers,
+    });
+    this.jitter = new Histogram({
+      name: 'vigil_probe_scheduling_jitter_seconds',
+      help: 'Actual start minus planned start of probe attempts',
+      labelNames: ['vantage'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.targets = new Gauge({ name: 'vigil_probe_targets', help: 'Scheduled (probe, target) pairs', labelNames: ['vantage'], registers });
+    this.shipped = new Counter({ name: 'vigil_shipper_batches_shipped_total', help: 'Result batches committed by the sink', labelNames: ['vantage'], registers });
+    this.resultsShipped = new Counter({
+      name: 'vigil_shipper_results_shipped_total',
+      help: 'Results in batches committed by the sink',
+      labelNames: ['vantage'],
+      registers,
+    });
+    this.failed = new Counter({
+      name: 'vigil_shipper_batches_failed_total',
+      help: 'Failed attempts to ship a batch that will be retried, by reason',
+      labelNames: ['vantage', 'reason'],
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'vigil_shipper_batches_rejected_total',
+      help: 'Batches the server refused as invalid (4xx): dropped, never retried',
+      labelNames: ['vantage'],
+      registers,
+    });
+    this.spoolBatches = new Gauge({ name: 'vigil_spool_batches', help: 'Batches waiting in the spool', labelNames: ['vantage'], registers });
+    this.spoolBytes = new Gauge({ name: 'vigil_spool_bytes', help: 'Bytes of batches waiting in the spool', labelNames: ['vantage'], registers });
+    this.droppedBatches = new Counter({
+      name: 'vigil_spool_dropped_batches_total',
+      help: 'Oldest batches dropped because the spool was full',
+      labelNames: ['vantage'],
+      registers,
+    });
+    this.droppedResults = new Counter({
+      name: 'vigil_spool_dropped_results_total',
+      help: 'Results in batches dropped because the spool was full',
+      labelNames: ['vantage'],
+      registers,
+    });
+  }
+
+  attempted(labels: TargetLabels, result: ProbeResult, outcome: Outcome): void {
+    const series = this.seriesFor(labels);
+    series.success.set(result.ok ? 1 : 0);
+    series.duration.set(result.latencyMs / 1000);
+    series.httpStatus?.set(result.status ?? 0);
+    for (const [phase, gauge] of series.httpPhases) gauge.set((outcome.phases?.[phase] ?? 0) / 1000);
+    if (outcome.certExpiresAt !== undefined) this.certExpiry.set(targetLabelValues(labels), outcome.certExpiresAt / 1000);
+    const { counter } = series;
+    const failure = result.failure ?? '';
+    let total = counter.totals.get(failure);
+    if (!total) {
+      total = this.total.labels({ ...counter.labels, failure });
+      counter.totals.set(failure, total);
+    }
+    total.inc();
+    if (result.ok) counter.successes.inc();
+  }
+
+  skipped(labels: TargetLabels, slots: number): void {
+    this.skippedTotal.inc(slotLabelValues(labels), slots);
+  }
+
+  overran(labels: TargetLabels): void {
+    this.overrunTotal.inc(slotLabelValues(labels));
+  }
+
+  started(vantage: string, lateMs: number): void {
+    this.jitter.observe({ vantage }, Math.max(0, lateMs) / 1000);
+  }
+
+  scheduled(vantage: string, targets: number): void {
+    this.targets.set({ vantage }, targets);
+  }
+
+  /** Drops a removed target's series; the probe's counters go when its last target in that region does. */
+  removed(labels: TargetLabels): void {
+    const key = targetKey(labels);
+    const series = this.series.get(key);
+    this.series.delete(key);
+    const target = targetLabelValues(labels);
+    for (const gauge of [this.success, this.duration, this.httpStatus, this.certExpiry]) gauge.remove(target);
+    for (const [, phase] of BLACKBOX_PHASES) this.httpPhase.remove({ ...target, phase });
+    if (!series) return;
+    const { counter } = series;
+    counter.targets.delete(key);
+    if (counter.targets.size > 0) return;
+    this.counters.delete(counter.key);
+    for (const failure of counter.totals.keys()) this.total.remove({ ...counter.labels, failure });
+    this.successTotal.remove({ ...counter.labels, failure: '' });
+    this.skippedTotal.remove(counter.labels);
+    this.overrunTotal.remove(counter.labels);
+  }
+
+  /** The shipping side of one vantage's prober. */
+  shipper(vantage: string): ShipperObserver {
+    const labels = { vantage };
+    return {
+      shipped: (results) => {
+        this.shipped.inc(labels);
+        this.resultsShipped.inc(labels, results);
+      },
+      failed: (reason) => this.failed.inc({ vantage, reason }),
+      rejected: () => this.rejected.inc(labels),
+      spooled: (batches, bytes) => {
+        this.spoolBatches.set(labels, batches);
+        this.spoolBytes.set(labels, bytes);
+      },
+      dropped: (batches, results) => {
+        this.droppedBatches.inc(labels, batches);
+        this.droppedResults.inc(labels, results);
+      },
+    };
+  }
+
+  private seriesFor(labels: TargetLabels): TargetSeries {
+    const key = targetKey(labels);
+    const known = this.series.get(key);
+    if (known) return known;
+    const target = targetLabelValues(labels);
+    const slot = slotLabelValues(labels);
+    const counterKey = `${slot.probe}\u0000${slot.target_region}\u0000${slot.vantage}`;
+    const counter = this.counters.get(counterKey) ?? {
+      key: counterKey,
+      labels: slot,
+      totals: new Map(),
+      successes: this.successTotal.labels({ ...slot, failure: '' }),
+      targets: new Set<string>(),
+    };
+    counter.targets.add(key);
+    this.counters.set(counterKey, counter);
+    const http = labels.type === 'http';
+    const series: TargetSeries = {
+      success: this.success.labels(target),
+      duration: this.duration.labels(target),
+      httpStatus: http ? this.httpStatus.labels(target) : null,
+      httpPhases: http ? BLACKBOX_PHASES.map(([ours, theirs]) => [ours, this.httpPhase.labels({ ...target, phase: theirs })]) : [],
+      counter,
+    };
+    this.series.set(key, series);
+    return series;
+  }
+}
+
+function targetKey(labels: TargetLabels): string {
+  return `${labels.probe}\u0000${labels.targetRegion}\u0000${labels.target}\u0000${labels.vantage}`;
+}
+
+function targetLabelValues(labels: TargetLabels): Record<TargetLabelName, string> {
+  return { probe: labels.probe, target: labels.target, target_region: labels.targetRegion, vantage: labels.vantage };
+}
+
+function slotLabelValues(labels: TargetLabels): { probe: string; target_region: string; vantage: string } {
+  return { probe: labels.probe, target_region: labels.targetRegion, vantage: labels.vantage };
+}
