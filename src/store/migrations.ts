@@ -34,4 +34,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'failover state, journal and audit log',
+    sql: `
+      -- The policy's state (one row), saved with each decision so a restart resumes a drain where it was.
+      CREATE TABLE failover_state (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        state      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- Every weight change is written here before it is carried out; a restart finishes or rolls back
+      -- whatever is still pending.
+      CREATE TABLE failover_journal (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at  INTEGER NOT NULL,
+        before      TEXT NOT NULL,
+        after       TEXT NOT NULL,
+        prior_state TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'rolled_back', 'failed')),
+        finished_at INTEGER,
+        error       TEXT
+      );
+      CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts      INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        region  TEXT,
+        outcome TEXT NOT NULL,
+        rule    TEXT,
+        reason  TEXT NOT NULL,
+        forced  INTEGER NOT NULL DEFAULT 0,
+        before  TEXT,
+        after   TEXT
+      );
+      CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

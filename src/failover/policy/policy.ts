@@ -176,7 +176,8 @@ function automaticDecisions(turn: Turn): void {
     const phase = turn.state.regions[region];
     if (!phase) continue;
     if (phase.phase === 'serving' && health.failing.has(region)) {
-      const seen = `${config.failover.triggers.slos.join(', ')} ${config.failover.triggers.severity} alert fires from ${health.seenBy[region]?.join(', ')}`;
+      const { slos, severity, quorum } = config.failover.triggers;
+      const seen = `${severity} alert of ${slos.join(' or ')} fires for ${region} from ${health.seenBy[region]?.join(', ')} (quorum ${quorum})`;
       const verdict = checkDrain(turn.state, region, now, config);
       if (verdict.rule !== null) {
         noteBlocked(turn, region, verdict.rule, `${seen}; ${verdict.reason}`);

@@ -29,17 +29,20 @@ export interface PolicyState {
   proposed: Record<string, number>;
 }
 
-export type SafetyRule =
-  | 'in_progress'
-  | 'cooldown'
-  | 'max_drained_regions'
-  | 'min_serving_regions'
-  | 'capacity'
-  | 'global_outage'
-  | 'zero_total_weight'
-  | 'unknown_region'
-  | 'not_drained'
-  | 'not_serving';
+export const SAFETY_RULES = [
+  'in_progress',
+  'cooldown',
+  'max_drained_regions',
+  'min_serving_regions',
+  'capacity',
+  'global_outage',
+  'zero_total_weight',
+  'unknown_region',
+  'not_drained',
+  'not_serving',
+] as const;
+
+export type SafetyRule = (typeof SAFETY_RULES)[number];
 
 export type Command =
   | { kind: 'drain' | 'restore'; region: string; actor: string; reason: string; force: boolean; origin?: Origin }

@@ -99,6 +99,12 @@ export class SloEngine {
     return this.states.get(slo)?.groupKeys() ?? [];
   }
 
+  /** The (target region, vantage) pairs an SLO has data for, with their group keys. */
+  vantagePairs(slo: string): Array<{ key: string; targetRegion: string; vantage: string }> {
+    const state = this.states.get(slo);
+    return state ? [...state.pairs].map(([key, pair]) => ({ key, ...pair })) : [];
+  }
+
   private advanceTo(atMs: number): void {
     for (const unitClass of this.classes) {
       const target = lastUnitBefore(atMs, unitClass.unitMin);

@@ -33,6 +33,8 @@ export class SloState {
   periodStartUnit = 0;
   private readonly groupIndex = new Map<string, number>();
   private readonly seriesGroups = new Map<number, number[]>();
+  /** The (target region, vantage) pairs seen so far, by group key. */
+  readonly pairs = new Map<string, { targetRegion: string; vantage: string }>();
   private readonly sums: Float64Array[] = [];
 
   constructor(readonly def: SloDefinition) {
@@ -58,11 +60,9 @@ export class SloState {
   groupsOf(series: Series): readonly number[] {
     let groups = this.seriesGroups.get(series.id);
     if (!groups) {
-      groups = [
-        this.group(WHOLE_SLO),
-        this.group(regionGroup(series.targetRegion)),
-        this.group(vantageGroup(series.targetRegion, series.vantage)),
-      ];
+      const pairKey = vantageGroup(series.targetRegion, series.vantage);
+      groups = [this.group(WHOLE_SLO), this.group(regionGroup(series.targetRegion)), this.group(pairKey)];
+      this.pairs.set(pairKey, { targetRegion: series.targetRegion, vantage: series.vantage });
       this.seriesGroups.set(series.id, groups);
     }
     return groups;
