@@ -7,6 +7,7 @@ import { ConfigError, formatProblem } from '../config/problems.js';
 import { REPORT_FORMATS, type ReportFormat } from '../slo/report-format.js';
 import { type ExitCode, type Io, processIo } from './io.js';
 import { reportCommand } from './report.js';
+import { simulateCommand } from './simulate.js';
 import { upCommand } from './up.js';
 import { validateCommand } from './validate.js';
 
@@ -43,6 +44,15 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .option('--root <dir>', 'directory runbook paths are relative to', process.cwd())
     .action(async (opts: { events: string; definitions: string; at?: string; format: ReportFormat; root: string }) => {
       setExit(await reportCommand(opts, io, Date.now));
+    });
+
+  program
+    .command('simulate')
+    .description('replay a synthetic incident in virtual time through the engine and the failover policy')
+    .argument('<scenario>', 'a kind: Scenario YAML file')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table'] as const).default('table'))
+    .action(async (scenario: string, opts: { format: 'json' | 'table' }) => {
+      setExit(await simulateCommand(scenario, opts, io));
     });
 
   for (const name of ['up', 'serve']) {

@@ -1,5 +1,6 @@
 // The registry of YAML kinds Vigil understands: (apiVersion, kind) → schema and mapping.
 import type { z } from 'zod';
+import { type Scenario, scenarioSchema } from '../../failover/simulate/scenario.js';
 import type { ProbeDefinition } from '../../prober/model.js';
 import type { SloDefinition } from '../../slo/model.js';
 import type { Problem } from '../problems.js';
@@ -20,7 +21,8 @@ export type LoadedItem =
       runbookPath: Path;
     }
   | { type: 'probe'; definition: ProbeDefinition; doc: YamlDocument }
-  | { type: 'config'; config: VigilConfig; doc: YamlDocument };
+  | { type: 'config'; config: VigilConfig; doc: YamlDocument }
+  | { type: 'scenario'; scenario: Scenario; doc: YamlDocument };
 
 export interface KindHandler {
   apiVersion: string;
@@ -89,6 +91,14 @@ export const KINDS: readonly KindHandler[] = [
     load(doc) {
       const { data, problems } = parseWith(vigilConfigSchema, doc);
       return { item: data ? { type: 'config', config: data.spec, doc } : null, problems };
+    },
+  },
+  {
+    apiVersion: 'vigil/v1',
+    kind: 'Scenario',
+    load(doc) {
+      const { data, problems } = parseWith(scenarioSchema, doc);
+      return { item: data ? { type: 'scenario', scenario: data, doc } : null, problems };
     },
   },
 ];
