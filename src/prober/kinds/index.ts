@@ -1,7 +1,8 @@
 // The registry of probe types: the YAML `type` string → implementation. One line per type.
+import { dnsKind } from './dns/dns.js';
 import { httpKind } from './http/http.js';
 import type { ProbeKind, ProbeType } from './kind.js';
 
-const KINDS: ProbeKind[] = [httpKind];
+const KINDS: ProbeKind[] = [httpKind, dnsKind];
 
 export const PROBE_KINDS: ReadonlyMap<ProbeType, ProbeKind> = new Map(KINDS.map((k) => [k.type, k]));
