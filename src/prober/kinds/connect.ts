@@ -1,16 +1,32 @@
 // Opens one connection for an attempt (resolve, TCP connect, optional TLS handshake), timing each phase
 // and reading the peer's certificate expiry. Shared by the http, tcp and tls kinds.
 import { lookup } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type DetailedPeerCertificate, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import {
+  createSecureContext,
+  type DetailedPeerCertificate,
+  type SecureContext,
+  connect as tlsConnect,
+  type TLSSocket,
+} from 'node:tls';
 import type { Attempt } from './attempt.js';
-import type { IpFamily } from './schema-fields.js';
+import type { IpFamily, TlsConfig } from './schema-fields.js';
+
+/** Resolves a host name to one address of the family asked for (0: either). */
+export type HostLookup = (host: string, family: 0 | 4 | 6, callback: (error: Error | null, address: string) => void) => void;
+
+/** The system resolver (getaddrinfo: /etc/hosts, then DNS), as Node's own sockets use it. */
+export const systemLookup: HostLookup = (host, family, callback) => {
+  lookup(host, { family }, (error, address) => callback(error, address));
+};
 
 export interface Endpoint {
   host: string;
   port: number;
   ipFamily: IpFamily;
+  lookup?: HostLookup;
 }
 
 export interface TlsClientOptions {
@@ -19,6 +35,40 @@ export interface TlsClientOptions {
   /** Verify the chain and the name (default). When false the handshake still has to succeed. */
   verify: boolean;
   alpn?: string[];
+  /** Trusted CAs from caFile, instead of Node's bundled roots. */
+  secureContext?: SecureContext;
+  /** Why the configured trust could not be loaded: every attempt then fails with tls_error. */
+  trustProblem?: string;
+}
+
+/** A probe's TLS trust, loaded once when its runner is created (reloading the probe re-reads caFile). */
+export interface TlsTrust {
+  serverName: string | undefined;
+  verify: boolean;
+  secureContext?: SecureContext;
+  trustProblem?: string;
+}
+
+export function loadTlsTrust(config: TlsConfig): TlsTrust {
+  const trust: TlsTrust = { serverName: config.serverName, verify: !config.insecureSkipVerify };
+  if (config.caFile === undefined) return trust;
+  try {
+    const ca = readFileSync(config.caFile, 'utf8');
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
+    trust.secureContext = createSecureContext({ ca });
+  } catch (error) {
+    trust.trustProblem = `cannot use caFile ${config.caFile}: ${(error as Error).message}`;
+  }
+  return trust;
+}
+
+/** The options for a handshake with `host` under `trust`: SNI is the configured name, else the host name. */
+export function tlsOptionsFor(host: string, trust: TlsTrust, alpn?: string[]): TlsClientOptions {
+  const options: TlsClientOptions = { servername: trust.serverName ?? serverNameFor(host), verify: trust.verify };
+  if (alpn) options.alpn = alpn;
+  if (trust.secureContext) options.secureContext = trust.secureContext;
+  if (trust.trustProblem) options.trustProblem = trust.trustProblem;
+  return options;
 }
 
 /** The code Node uses for OpenSSL's verdict, kept so that classify.ts sees it like any other TLS error. */
@@ -104,6 +154,7 @@ export function openConnection(
         // Verification is judged below, after the handshake, so that a failure still reports the expiry.
         rejectUnauthorized: false,
         ALPNProtocols: tls.alpn,
+        secureContext: tls.secureContext,
       });
       socket = tlsSocket;
       tlsSocket.once('secureConnect', () => {
@@ -136,18 +187,30 @@ export function openConnection(
     });
   };
 
+  if (tls?.trustProblem) {
+    finish(new TlsVerifyError('ERR_TLS_CA_FILE', tls.trustProblem));
+    return;
+  }
+  // Runs from a resolver callback, where a throw would escape the attempt and crash the process.
+  const connectSafely = (address: string): void => {
+    try {
+      connectTo(address);
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
   if (isIP(endpoint.host)) {
     attempt.addPhase('dns', 0);
-    connectTo(endpoint.host);
+    connectSafely(endpoint.host);
     return;
   }
   attempt.stage = 'dns';
   const lookupStart = performance.now();
   const family = endpoint.ipFamily === 'any' ? 0 : endpoint.ipFamily;
-  lookup(endpoint.host, { family }, (error, address) => {
+  (endpoint.lookup ?? systemLookup)(endpoint.host, family, (error, address) => {
     attempt.addPhase('dns', performance.now() - lookupStart);
     if (finished) return;
     if (error) finish(error);
-    else connectTo(address);
+    else connectSafely(address);
   });
 }

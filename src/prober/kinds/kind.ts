@@ -2,6 +2,7 @@
 // runner that makes one attempt at a time. The scheduler owns timing; a runner never throws.
 import type { z } from 'zod';
 import type { Outcome } from '../outcome.js';
+import type { HostLookup } from './connect.js';
 
 export const PROBE_TYPES = ['http', 'tcp', 'dns', 'tls', 'grpc'] as const;
 export type ProbeType = (typeof PROBE_TYPES)[number];
@@ -21,6 +22,8 @@ export interface RunnerInput<Settings, Target> {
   settings: Settings;
   target: Target;
   timeoutMs: number;
+  /** How host names are resolved; the system resolver when absent (a test points it at a local BIND). */
+  lookup?: HostLookup;
 }
 
 /** A probe type with its own settings and target types. */

@@ -87,3 +87,22 @@ export function addressTarget<Shape extends z.ZodRawShape>(shape: Shape) {
     return { ...target, ...parsed };
   });
 }
+
+/**
+ * How a TLS peer is trusted (blackbox_exporter's tls_config): the CA bundle, the name to send as SNI and
+ * to check the certificate against, or no verification at all. Shared by the http, tcp and tls kinds.
+ */
+export const tlsTrustFields = {
+  /** PEM file with the CA certificates to trust instead of Node's bundled roots; read when the probe loads. */
+  caFile: z.string().min(1).optional(),
+  /** SNI and the name the certificate must carry, when it differs from the target's host. */
+  serverName: z
+    .string()
+    .regex(/^[A-Za-z0-9_*]([A-Za-z0-9_.*-]*[A-Za-z0-9])?$/, 'must be a DNS name such as api.example.com')
+    .optional(),
+  /** Accept any certificate (its expiry is still reported); off by default. */
+  insecureSkipVerify: z.boolean().default(false),
+};
+
+export const tlsConfig = z.strictObject(tlsTrustFields).prefault({});
+export type TlsConfig = z.output<typeof tlsConfig>;

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { type buildConnector, Client, type Dispatcher } from 'undici';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
-import { openConnection, serverNameFor } from '../connect.js';
+import { type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
 import { defineProbeKind, type ProbeRunner } from '../kind.js';
 import { ResponseExpectations } from './expectations.js';
 import { type HttpSettings, type HttpTarget, httpSettingsSchema, httpTargetSchema } from './schema.js';
@@ -32,13 +32,16 @@ class HttpRunner implements ProbeRunner {
   private current: Attempt | null = null;
   /** Expiry seen on the kept connection, reported again by attempts that reuse it. */
   private keptCertExpiresAt: number | undefined;
+  private readonly trust: TlsTrust;
 
   constructor(
     private readonly settings: HttpSettings,
     target: HttpTarget,
     private readonly timeoutMs: number,
+    private readonly lookup: HostLookup | undefined,
   ) {
     this.url = new URL(target.url);
+    this.trust = loadTlsTrust(settings.tlsConfig);
     this.expectations = new ResponseExpectations(settings.expect);
     const headers = Object.entries(settings.headers);
     if (!headers.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['user-agent', USER_AGENT]);
@@ -121,8 +124,8 @@ class HttpRunner implements ProbeRunner {
     const https = options.protocol === 'https:';
     const host = options.hostname;
     const port = Number(options.port) || (https ? 443 : 80);
-    const tls = https ? { servername: serverNameFor(host), verify: !this.settings.insecureSkipVerify, alpn: ['http/1.1'] } : null;
-    openConnection(attempt, { host, port, ipFamily: this.settings.ipFamily }, tls, (error, socket) => {
+    const tls = https ? tlsOptionsFor(host, this.trust, ['http/1.1']) : null;
+    openConnection(attempt, { host, port, ipFamily: this.settings.ipFamily, lookup: this.lookup }, tls, (error, socket) => {
       if (error || !socket) {
         // Classified here, where the stage (dns, connect, tls) is still known.
         attempt.failWith(error);
@@ -182,7 +185,8 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
       this.stop('assertion_failed', headersProblem);
       return;
     }
-    const declared = Number(headers['content-length']);
+    // A HEAD answer (and a 304) declares the length of a body it does not send.
+    const declared = this.method === 'HEAD' || status === 304 ? 0 : Number(headers['content-length']);
     if (declared > this.runner.maxBodyBytes) {
       this.stop('body_too_large', `content-length ${declared} exceeds maxBodyBytes ${this.runner.maxBodyBytes}`);
       return;
@@ -258,5 +262,5 @@ export const httpKind = defineProbeKind<HttpSettings, HttpTarget>({
   settingsSchema: httpSettingsSchema,
   targetSchema: httpTargetSchema,
   targetLabel: (target) => target.url,
-  create: ({ settings, target, timeoutMs }) => new HttpRunner(settings, target, timeoutMs),
+  create: ({ settings, target, timeoutMs, lookup }) => new HttpRunner(settings, target, timeoutMs, lookup),
 });

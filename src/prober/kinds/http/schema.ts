@@ -1,6 +1,6 @@
 // The `http:` section of an http probe and its targets (`url:`), as YAML authors write them.
 import { z } from 'zod';
-import { byteSize, ipFamily, regexText } from '../schema-fields.js';
+import { byteSize, ipFamily, regexText, tlsConfig } from '../schema-fields.js';
 import { parseJsonPath } from './expectations.js';
 
 export interface StatusRange {
@@ -72,8 +72,8 @@ export const httpSettingsSchema = z.strictObject({
   ipFamily,
   /** Keep the connection between attempts; off by default so each attempt measures dns, connect and tls. */
   reuseConnections: z.boolean().default(false),
-  /** Accept any certificate (still reporting its expiry); off by default. */
-  insecureSkipVerify: z.boolean().default(false),
+  /** Trust for https:// targets: caFile, serverName, insecureSkipVerify. */
+  tlsConfig,
 });
 
 export type HttpSettings = z.output<typeof httpSettingsSchema>;
