@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../config/problems.js';
 import { REPORT_FORMATS, type ReportFormat } from '../slo/report-format.js';
+import { registerFailoverCommands } from './failover.js';
 import { type ExitCode, type Io, processIo } from './io.js';
 import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
@@ -54,6 +55,12 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .action(async (scenario: string, opts: { format: 'json' | 'table' }) => {
       setExit(await simulateCommand(scenario, opts, io));
     });
+
+  registerFailoverCommands(
+    program.command('failover').description('IMOC: status, drain, restore, pause, resume and audit of regional failover on a running server'),
+    io,
+    setExit,
+  );
 
   for (const name of ['up', 'serve']) {
     program

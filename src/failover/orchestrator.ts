@@ -25,6 +25,8 @@ export interface TickOutcome {
   decisions: Decision[];
   /** Weights applied at the provider in this tick, if any. */
   applied: Weights | null;
+  /** Why the weights the decisions called for are not in effect (provider failed, decision undone), if so. */
+  failure: string | null;
 }
 
 const phaseSchema = z.union([
@@ -116,17 +118,17 @@ export class Orchestrator {
     if (after !== null && totalWeight(after) <= 0) {
       // The policy never asks for this; refuse rather than black-hole all traffic if it ever did.
       logger.error({ weights: after }, 'refusing weights with no traffic anywhere');
-      return { decisions: [], applied: null };
+      return { decisions: [], applied: null, failure: 'refused weights with no traffic anywhere' };
     }
     const audit = result.decisions.map((d) => this.auditOf(d, now, d.outcome === 'executed' && after ? { before, after } : null));
     const journalId = store.record(JSON.stringify(result.state), audit, after ? { before, after, priorState: JSON.stringify(prior) } : null, now);
     this.state = result.state;
     for (const d of result.decisions) logger.info({ ...d }, `failover ${d.action} ${d.region ?? ''}: ${d.outcome}`);
-    if (after === null || journalId === null) return { decisions: result.decisions, applied: null };
+    if (after === null || journalId === null) return { decisions: result.decisions, applied: null, failure: null };
     try {
       await this.call((signal) => provider.apply(after, signal));
       store.finish(journalId, 'applied', this.auditOf({ action: 'apply', outcome: 'executed', reason: `${provider.kind} provider applied the weights` }, now, { before, after }), clock.now());
-      return { decisions: result.decisions, applied: after };
+      return { decisions: result.decisions, applied: after, failure: null };
     } catch (error) {
       return this.afterFailedApply(journalId, result.decisions, { before, after }, prior, now, error as Error);
     }
@@ -150,13 +152,13 @@ export class Orchestrator {
       const actual = await this.call((signal) => provider.read(signal));
       if (sameWeights(actual, change.after)) {
         store.finish(journalId, 'applied', this.auditOf({ action: 'apply', outcome: 'executed', reason: `${provider.kind} provider applied the weights despite: ${error.message}` }, now, change), clock.now());
-        return { decisions, applied: change.after };
+        return { decisions, applied: change.after, failure: null };
       }
       if (!sameWeights(actual, change.before)) await this.call((signal) => provider.apply(change.before, signal));
     } catch (cleanupError) {
       this.state = prior;
       logger.error({ err: cleanupError, journal: journalId }, 'cannot tell or restore the provider state; left for the next start to reconcile');
-      return { decisions, applied: null };
+      return { decisions, applied: null, failure: `${provider.kind} provider failed: ${error.message}; its state is unknown until reconciled` };
     }
     this.state = prior;
     store.finish(
@@ -168,7 +170,7 @@ export class Orchestrator {
       error.message,
     );
     logger.error({ err: error }, 'applying weights failed; decision undone');
-    return { decisions, applied: null };
+    return { decisions, applied: null, failure: `${provider.kind} provider failed: ${error.message}; decision undone` };
   }
 
   private auditOf(d: AuditDraft, ts: number, change: { before: Weights; after: Weights } | null): AuditEntry {

@@ -1,6 +1,7 @@
 // The HTTP server: JSON API under /api/v1, the overview page at /, /healthz. Routes stay thin;
 // one error middleware turns every failure into a JSON error.
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { FailoverController } from '../failover/controller.js';
 import type { Logger } from '../lib/logger.js';
 import type { SloMonitor } from '../slo/monitor.js';
 import type { BucketStore } from '../store/bucket-store.js';
@@ -8,6 +9,7 @@ import { HttpError, NotFoundError, UnauthorizedError } from './errors.js';
 import { renderOverview } from './pages/overview.js';
 import type { Catalog } from './catalog.js';
 import { eventsRouter } from './routes/events.js';
+import { failoverRouter } from './routes/failover.js';
 import { probesRouter } from './routes/probes.js';
 import { resultsRouter } from './routes/results.js';
 import { slosRouter } from './routes/slos.js';
@@ -19,6 +21,8 @@ export interface AppOptions {
   logger: Logger;
   /** When set, agents and writers need `Authorization: Bearer <token>` (results, events, probes). */
   ingestToken?: string | undefined;
+  /** The failover orchestrator, when vigil.yaml has spec.failover. */
+  failover?: FailoverController | null;
 }
 
 function requireToken(token: string | undefined): RequestHandler {
@@ -48,6 +52,8 @@ export function createApp(options: AppOptions): Express {
   app.use('/api/v1/events', agentsOnly, eventsRouter(store, knownSlos));
   app.use('/api/v1/results', agentsOnly, resultsRouter(store, () => catalog.snapshot().probeIndex));
   app.use('/api/v1/probes', agentsOnly, probesRouter(catalog));
+  // IMOC commands are writes: the same token as ingest; status and audit are readable like the SLO report.
+  app.use('/api/v1/failover', failoverRouter(options.failover ?? null, requireToken(options.ingestToken)));
   app.use('/api', () => {
     throw new NotFoundError('no such API endpoint');
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { requireDefinitions } from '../config/load.js';
 import { ConfigError, countErrors } from '../config/problems.js';
 import { Catalog } from './catalog.js';
+import { createFailoverController } from '../failover/controller.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { SloEngine } from '../slo/engine/engine.js';
@@ -54,6 +55,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger: options.logger,
     intervalMs: config.engine.evaluationInterval,
   });
+  // With spec.failover: a decision round after every evaluation; the reconcile of a change a crash left
+  // pending runs first (not awaited: an unreachable provider must not keep the server from starting).
+  const failover = createFailoverController({ config, root, db, engine, clock: options.clock ?? systemClock, logger: options.logger });
+  if (failover) {
+    void failover.start();
+    monitor.onEvaluated(() => failover.afterEvaluation());
+  }
   monitor.start();
   const app = createApp({
     monitor,
@@ -61,6 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     catalog,
     logger: options.logger,
     ingestToken: options.ingestToken ?? process.env.VIGIL_INGEST_TOKEN,
+    failover,
   });
 
   const host = options.host ?? config.server.host;
@@ -77,6 +86,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url,
     async close() {
       monitor.stop();
+      await failover?.close();
       catalog.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -14,8 +14,14 @@ export interface SloMonitorOptions {
 export class SloMonitor {
   private latestReport: SloReport | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly listeners: Array<(report: SloReport) => void> = [];
 
   constructor(private readonly options: SloMonitorOptions) {}
+
+  /** Called after every evaluation (the failover orchestrator decides on fresh alerts this way). */
+  onEvaluated(listener: (report: SloReport) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Evaluates now; the result becomes what `latest()` returns. */
   tick(): SloReport {
@@ -24,6 +30,13 @@ export class SloMonitor {
     this.latestReport = reportDocument(at, this.options.engine.evaluate(at));
     const ms = performance.now() - started;
     this.options.logger.debug({ slos: this.latestReport.slos.length, ms: Math.round(ms * 10) / 10 }, 'evaluated SLOs');
+    for (const listener of this.listeners) {
+      try {
+        listener(this.latestReport);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'a listener of SLO evaluations failed');
+      }
+    }
     return this.latestReport;
   }
 

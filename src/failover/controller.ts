@@ -1,0 +1,198 @@
+// The failover orchestrator as the server runs it: one decision round after every SLO evaluation, IMOC
+// commands in between, strictly one at a time; a change a crash or an unreachable provider left pending
+// is reconciled before anything else is decided. Provider trouble is logged and audited, never thrown.
+import type { VigilConfig } from '../config/kinds/vigil-config.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { SloEngine } from '../slo/engine/engine.js';
+import type { Db } from '../store/database.js';
+import { FailoverStore } from '../store/failover-store.js';
+import { Orchestrator, type TickOutcome } from './orchestrator.js';
+import type { Command, Decision, PolicyConfig, PolicyState, Weights } from './policy/types.js';
+import { PROVIDER_KINDS } from './providers/index.js';
+import type { WeightProvider } from './providers/provider.js';
+import { type Firing, triggerFiring } from './signals.js';
+
+export interface FailoverControllerOptions {
+  orchestrator: Orchestrator;
+  store: FailoverStore;
+  provider: WeightProvider;
+  /** What the vantages see now, read from the engine's latest evaluation. */
+  firing: () => Firing;
+  config: PolicyConfig;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type CommandResult =
+  | { kind: 'decided'; decision: Decision; outcome: TickOutcome }
+  /** Nothing was decided: a pending change could not be reconciled with the provider. */
+  | { kind: 'unavailable'; reason: string };
+
+export interface FailoverStatus {
+  mode: PolicyConfig['failover']['mode'];
+  provider: string;
+  state: PolicyState;
+  weights: Weights;
+  pending: ReturnType<FailoverStore['pending']>;
+  /** Why decisions are on hold (the provider cannot be reconciled), or null. */
+  onHold: string | null;
+}
+
+export class FailoverController {
+  private chain: Promise<unknown> = Promise.resolve();
+  private roundInFlight = false;
+  private onHold: string | null = null;
+  private lastAudited: string | null = null;
+  private closed = false;
+
+  constructor(private readonly options: FailoverControllerOptions) {}
+
+  get regions(): readonly string[] {
+    return Object.keys(this.options.config.regions);
+  }
+
+  /** Reconciles whatever a crash left pending; resolves false (logged, audited) when the provider is unreachable. */
+  start(): Promise<boolean> {
+    return this.exclusive(() => this.reconcile());
+  }
+
+  /**
+   * A decision round on the alerts just evaluated. Skipped while the previous round is still waiting or
+   * running (a slow provider retrying), so rounds never pile up behind each other.
+   */
+  afterEvaluation(): void {
+    if (this.roundInFlight || this.closed) return;
+    this.roundInFlight = true;
+    void this.exclusive(async () => {
+      try {
+        if (!(await this.reconcile())) return;
+        await this.options.orchestrator.tick(this.options.firing());
+        this.lastAudited = null;
+      } catch (error) {
+        this.noteFailure('tick', error);
+      } finally {
+        this.roundInFlight = false;
+      }
+    });
+  }
+
+  /** Runs one IMOC command through the policy (same safety rules), on the latest signals. */
+  command(command: Command): Promise<CommandResult> {
+    return this.exclusive(async (): Promise<CommandResult> => {
+      if (!(await this.reconcile())) return { kind: 'unavailable', reason: this.onHold ?? 'provider unavailable' };
+      const outcome = await this.options.orchestrator.tick(this.options.firing(), [command]);
+      // The policy answers each command with exactly one decision, before anything else it decides.
+      const decision = outcome.decisions[0];
+      if (!decision) throw new Error(`the policy made no decision on the ${command.kind} command`);
+      return { kind: 'decided', decision, outcome };
+    });
+  }
+
+  status(): FailoverStatus {
+    const { state, weights } = this.options.orchestrator.status();
+    return {
+      mode: this.options.config.failover.mode,
+      provider: this.options.provider.kind,
+      state,
+      weights,
+      pending: this.options.store.pending(),
+      onHold: this.onHold,
+    };
+  }
+
+  audit(limit: number): ReturnType<FailoverStore['audit']> {
+    return this.options.store.audit(limit);
+  }
+
+  /** Waits for the round or command in progress, then releases the provider. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.chain;
+    await this.options.provider.close();
+  }
+
+  /** True when nothing is pending (any more); false, with the reason kept, when the provider cannot be reached. */
+  private async reconcile(): Promise<boolean> {
+    if (this.options.store.pending().length === 0) return true;
+    try {
+      await this.options.orchestrator.recover();
+      if (this.onHold !== null) this.options.logger.info('failover provider reachable again: pending change reconciled');
+      this.onHold = null;
+      this.lastAudited = null;
+      return true;
+    } catch (error) {
+      this.noteFailure('recover', error);
+      return false;
+    }
+  }
+
+  /** Logs every failure; audits it unless it repeats the last one, so an unreachable provider does not flood the audit log. */
+  private noteFailure(action: 'recover' | 'tick', error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const reason =
+      action === 'recover'
+        ? `a weight change is pending and the ${this.options.provider.kind} provider cannot be reconciled (${message}); decisions on hold`
+        : `decision round failed: ${message}`;
+    this.options.logger.error({ err: error }, reason);
+    if (action === 'recover') this.onHold = reason;
+    if (reason === this.lastAudited) return;
+    this.lastAudited = reason;
+    try {
+      this.options.store.appendAudit({
+        ts: this.options.clock.now(),
+        actor: 'vigil',
+        action,
+        region: null,
+        outcome: 'failed',
+        rule: null,
+        reason,
+        forced: false,
+        before: null,
+        after: null,
+      });
+    } catch (auditError) {
+      this.options.logger.error({ err: auditError }, 'cannot write the failover audit log');
+    }
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export interface FailoverSetup {
+  config: VigilConfig;
+  /** Directory the provider's relative paths are resolved against (where vigil.yaml is). */
+  root: string;
+  db: Db;
+  engine: SloEngine;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Builds the provider named in spec.failover.provider and the orchestrator over the store; null without spec.failover. */
+export function createFailoverController(setup: FailoverSetup): FailoverController | null {
+  const { config, root, db, clock, logger } = setup;
+  const failover = config.failover;
+  if (!failover) return null;
+  const kind = PROVIDER_KINDS.get(failover.provider.kind);
+  // The config schema only accepts registered kinds; this guards a registry edited without the schema.
+  if (!kind) throw new Error(`unknown failover provider kind "${failover.provider.kind}"`);
+  const provider = kind.create(failover.provider.config, { regions: config.regions, root, logger });
+  const policy: PolicyConfig = { regions: config.regions, failover };
+  const store = new FailoverStore(db);
+  const orchestrator = new Orchestrator({ config: policy, provider, store, clock, logger });
+  const regions = Object.keys(config.regions);
+  return new FailoverController({
+    orchestrator,
+    store,
+    provider,
+    firing: () => triggerFiring(setup.engine, failover, regions),
+    config: policy,
+    clock,
+    logger,
+  });
+}
