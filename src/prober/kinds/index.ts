@@ -2,7 +2,8 @@
 import { dnsKind } from './dns/dns.js';
 import { httpKind } from './http/http.js';
 import type { ProbeKind, ProbeType } from './kind.js';
+import { tcpKind } from './tcp/tcp.js';
 
-const KINDS: ProbeKind[] = [httpKind, dnsKind];
+const KINDS: ProbeKind[] = [httpKind, dnsKind, tcpKind];
 
 export const PROBE_KINDS: ReadonlyMap<ProbeType, ProbeKind> = new Map(KINDS.map((k) => [k.type, k]));
