@@ -4,9 +4,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../config/problems.js';
+import { parseDuration } from '../lib/duration.js';
 import { REPORT_FORMATS, type ReportFormat } from '../slo/report-format.js';
 import { registerFailoverCommands } from './failover.js';
 import { type ExitCode, type Io, processIo } from './io.js';
+import { PROBE_FORMATS, type ProbeOptions, probeCommand } from './probe.js';
 import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
 import { upCommand } from './up.js';
@@ -16,6 +18,17 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
   return n;
+}
+
+function pollInterval(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : 'not a duration');
+  }
+  if (ms < 100) throw new InvalidArgumentError('must be at least 100ms');
+  return ms;
 }
 
 export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
@@ -54,6 +67,23 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table'] as const).default('table'))
     .action(async (scenario: string, opts: { format: 'json' | 'table' }) => {
       setExit(await simulateCommand(scenario, opts, io));
+    });
+
+  program
+    .command('probe')
+    .description('run a prober agent for one vantage region, or (--once) every probe once')
+    .requiredOption('--region <region>', 'the vantage region this agent probes from')
+    .option('--server <url>', 'Vigil server: results go there; definitions come from there unless --probes')
+    .option('--token <token>', 'bearer token for the server (default: $VIGIL_INGEST_TOKEN)')
+    .option('--probes <dir>', 'read probe definitions from this folder (watched) instead of the server')
+    .option('--once', 'run every probe that runs from --region once, print the results and exit')
+    .addOption(new Option('--format <format>', 'output of --once').choices(PROBE_FORMATS).default('table'))
+    .option('--spool-dir <dir>', 'where unshipped results wait (default: ./data/spool-<region>)')
+    .option('--metrics-host <host>', 'listen address of /metrics and /healthz', '127.0.0.1')
+    .option('--metrics-port <port>', 'listen port of /metrics and /healthz, 0 for any free one', port, 9465)
+    .option('--poll-interval <duration>', 'how often to pull definitions from the server', pollInterval, 30_000)
+    .action(async (opts: ProbeOptions) => {
+      setExit(await probeCommand(opts, io));
     });
 
   registerFailoverCommands(

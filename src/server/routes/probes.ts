@@ -1,5 +1,7 @@
 // GET /api/v1/probes[?vantage=R]: the probe documents an agent should run, for agents that pull
-// their definitions from the server instead of reading probes/ themselves.
+// their definitions from the server instead of reading probes/ themselves. An ETag lets agents poll
+// cheaply: If-None-Match with the current one answers 304.
+import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { runsFrom } from '../../prober/model.js';
 import type { Catalog } from '../catalog.js';
@@ -12,7 +14,14 @@ export function probesRouter(catalog: Catalog): Router {
       .snapshot()
       .probes.filter((p) => vantage === null || runsFrom(p.definition, vantage))
       .map(({ source, document }) => ({ source, document }));
-    res.json({ probes });
+    const body = JSON.stringify({ probes });
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    res.set('etag', etag);
+    if (req.get('if-none-match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('json').send(body);
   });
   return router;
 }
