@@ -1,0 +1,166 @@
+// CPU per HTTP probe, side by side against one loopback target at one probe rate: Vigil's prober process
+// (real Scheduler, http kind, metrics, Shipper), Debian's blackbox_exporter driven through /probe, and the
+// floor of a bare socket connect/GET/close in Node; plus Vigil's scheduling jitter. Every prober and the
+// target run in their own processes; each run is bounded in time and every child is killed at the end.
+// Run: npm run bench:prober -- [--rates 2000,500] [--seconds 12] [--warmup 3] [--interval 5000]
+//      [--repeat 1] [--variants vigil,blackbox,floor] [--no-metrics] [--profile DIR]
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BLACKBOX_BINARY, runBlackbox } from './prober/blackbox.js';
+import { spawnScript } from './prober/processes.js';
+import { summarizeProfile } from './prober/profile-summary.js';
+import { parseWindowReport, type WindowReport } from './prober/report.js';
+
+const GOAL_RATIO = 0.25;
+const GOAL_JITTER_P99_MS = 5;
+const GOAL_RATE = 2000;
+const TIMEOUT_MS = 2000;
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '2000,500' },
+    seconds: { type: 'string', default: '12' },
+    warmup: { type: 'string', default: '3' },
+    interval: { type: 'string', default: '5000' },
+    repeat: { type: 'string', default: '1' },
+    variants: { type: 'string', default: 'vigil,blackbox,floor' },
+    'no-metrics': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+  },
+});
+
+function bounded(text: string, name: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number in [${min}, ${max}], got "${text}"`);
+  return value;
+}
+
+const rates = (args.rates ?? '').split(',').map((r) => bounded(r, 'rates', 1, 10_000));
+const measureMs = bounded(args.seconds ?? '', 'seconds', 1, 120) * 1000;
+const warmupMs = bounded(args.warmup ?? '', 'warmup', 0, 30) * 1000;
+const intervalMs = bounded(args.interval ?? '', 'interval', TIMEOUT_MS + 100, 60_000);
+const repeats = bounded(args.repeat ?? '', 'repeat', 1, 5);
+const variants = new Set((args.variants ?? '').split(','));
+const metrics = !args['no-metrics'];
+const childDeadlineMs = warmupMs + measureMs + 30_000;
+
+type Variant = 'vigil' | 'blackbox' | 'floor';
+interface Row {
+  variant: Variant;
+  run: number;
+  report: WindowReport;
+}
+
+async function startTarget(): Promise<{ ports: number[]; stop: () => Promise<void> }> {
+  const target = spawnScript(new URL('./prober/target-server.ts', import.meta.url), { ports: 4 });
+  const line = await target.nextLine(20_000);
+  const ports = (JSON.parse(line) as { ports: number[] }).ports;
+  return { ports, stop: () => target.stop() };
+}
+
+async function runChild(script: string, settings: Record<string, unknown>): Promise<WindowReport> {
+  const child = spawnScript(new URL(script, import.meta.url), settings);
+  try {
+    return parseWindowReport(await child.nextLine(childDeadlineMs));
+  } finally {
+    await child.stop();
+  }
+}
+
+function runVigil(ports: number[], rate: number, profilePath: string | null): Promise<WindowReport> {
+  return runChild('./prober/vigil-child.ts', { ports, rate, intervalMs, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, metrics, profilePath });
+}
+
+function runFloor(ports: number[], rate: number): Promise<WindowReport> {
+  return runChild('./prober/floor-child.ts', { ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs });
+}
+
+const perProbe = (r: WindowReport) => (r.probes > 0 ? r.cpuMicros / r.probes : Number.NaN);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[(s.length - 1) / 2] ?? Number.NaN) : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
+};
+const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+
+function printTable(rate: number, rows: Row[]): void {
+  const blackbox = median(rows.filter((r) => r.variant === 'blackbox').map((r) => perProbe(r.report)));
+  console.log(`\n== ${rate} probes/s, ${measureMs / 1000} s measured after ${warmupMs / 1000} s warm-up ==`);
+  const head = ['variant', 'probes done', 'probes/s', 'ok %', 'skipped', 'CPU us/probe', 'core %', 'ratio to bbe', 'jitter p50/p99/max ms', 'peak RSS MiB'];
+  const widths = [16, 12, 9, 7, 8, 13, 7, 13, 23, 13];
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 10) : c.padStart(widths[i] ?? 10))).join(''));
+  line(head);
+  for (const { variant, run, report } of rows) {
+    const cost = perProbe(report);
+    const jitter = report.jitter ? `${fmt(report.jitter.p50, 2)}/${fmt(report.jitter.p99, 2)}/${fmt(report.jitter.max, 1)}` : '';
+    line([
+      `${variant}${repeats > 1 ? ` #${run}` : ''}`,
+      String(report.probes),
+      fmt((report.probes / report.wallMs) * 1000),
+      fmt((report.ok / Math.max(1, report.probes)) * 100, 1),
+      String(report.skipped),
+      fmt(cost, 1),
+      fmt((report.cpuMicros / 1000 / report.wallMs) * 100),
+      variant === 'blackbox' ? '1' : fmt(cost / blackbox, 3),
+      jitter,
+      fmt(report.maxRssMb),
+    ]);
+    const failures = Object.entries(report.failures);
+    if (failures.length > 0) console.log(`${''.padEnd(16)}failures: ${failures.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
+  const vigil = rows.filter((r) => r.variant === 'vigil').map((r) => r.report);
+  if (vigil.length === 0) return;
+  const costs = vigil.map(perProbe);
+  const ratio = median(costs) / blackbox;
+  const spread = costs.length > 1 ? ` (runs ${costs.map((c) => fmt(c, 1)).join(', ')})` : '';
+  console.log(`goal  CPU: Vigil <= ${GOAL_RATIO} x blackbox_exporter per probe. Measured: ${fmt(median(costs), 1)} us vs ${fmt(blackbox, 1)} us = ${fmt(ratio, 3)}${spread} -> ${Number.isFinite(ratio) ? (ratio <= GOAL_RATIO ? 'MET' : 'NOT MET') : 'not measured'}`);
+  const p99s = vigil.map((r) => r.jitter?.p99 ?? Number.NaN);
+  const p99 = Math.max(...p99s);
+  const applies = rate >= GOAL_RATE ? '' : ` (the goal is stated at ${GOAL_RATE} probes/s; shown for reference)`;
+  console.log(`goal  jitter p99 < ${GOAL_JITTER_P99_MS} ms at ${GOAL_RATE} probes/s. Measured at ${rate}/s: worst p99 ${fmt(p99, 2)} ms${p99s.length > 1 ? ` (runs ${p99s.map((p) => fmt(p, 2)).join(', ')})` : ''} -> ${p99 < GOAL_JITTER_P99_MS ? 'MET' : 'NOT MET'}${applies}`);
+}
+
+function printProfile(path: string): void {
+  const summary = summarizeProfile(path, 25);
+  console.log(`\nCPU profile of Vigil's measured window: ${path} (busy ${fmt(summary.busyMs)} ms of main-thread samples)`);
+  console.log('self time by module:');
+  for (const m of summary.byModule.slice(0, 15)) console.log(`  ${fmt(m.share * 100, 1).padStart(5)} %  ${m.name}`);
+  console.log('self time by function:');
+  for (const f of summary.byFunction) console.log(`  ${fmt(f.share * 100, 1).padStart(5)} %  ${f.name}`);
+}
+
+async function main(): Promise<void> {
+  const haveBlackbox = existsSync(BLACKBOX_BINARY);
+  if (variants.has('blackbox') && !haveBlackbox) console.log(`${BLACKBOX_BINARY} is not installed: the blackbox_exporter column is left out`);
+  const target = await startTarget();
+  console.log(`node ${process.version}; target pid on ports ${target.ports.join(',')}; Vigil: ${Math.round((rates[0] ?? 0) * intervalMs / 1000)} targets at ${rates[0]}/s (interval ${intervalMs} ms, timeout ${TIMEOUT_MS} ms), metrics ${metrics ? 'on' : 'off'}, phases on, new connection per attempt`);
+  try {
+    for (const rate of rates) {
+      const rows: Row[] = [];
+      for (let run = 1; run <= repeats; run++) {
+        if (variants.has('vigil')) rows.push({ variant: 'vigil', run, report: await runVigil(target.ports, rate, null) });
+        if (variants.has('blackbox') && haveBlackbox) {
+          rows.push({
+            variant: 'blackbox',
+            run,
+            report: await runBlackbox({ ports: target.ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, connections: 256 }),
+          });
+        }
+        if (variants.has('floor')) rows.push({ variant: 'floor', run, report: await runFloor(target.ports, rate) });
+      }
+      printTable(rate, rows);
+    }
+    if (args.profile) {
+      mkdirSync(args.profile, { recursive: true });
+      const rate = rates[0] ?? GOAL_RATE;
+      const path = join(args.profile, `vigil-${rate}-${Date.now()}.cpuprofile`);
+      const report = await runVigil(target.ports, rate, path);
+      console.log(`\nprofiled run (not in the tables; the profiler adds its own cost): ${report.probes} probes, ${fmt(perProbe(report), 1)} us/probe`);
+      printProfile(path);
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+await main();
