@@ -15,6 +15,8 @@ export interface LoopbackServer {
   connections(): number;
   /** Connections still open on the server's side. */
   openConnections(): number;
+  /** The SNI names TLS clients sent, in order (a ClientHello without one adds nothing). */
+  serverNames(): string[];
   /** Destroys every open connection and stops listening. */
   close(): Promise<void>;
 }
@@ -25,7 +27,7 @@ export interface ServerOptions {
   tls?: KeyPair;
 }
 
-async function listen(server: Server, host: string): Promise<LoopbackServer> {
+async function listen(server: Server, host: string, serverNames: string[] = []): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   server.on('connection', (socket: Socket) => {
@@ -43,6 +45,7 @@ async function listen(server: Server, host: string): Promise<LoopbackServer> {
     address: host.includes(':') ? `[${host}]:${bound.port}` : `${host}:${bound.port}`,
     connections: () => accepted,
     openConnections: () => sockets.size,
+    serverNames: () => [...serverNames],
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -52,10 +55,24 @@ async function listen(server: Server, host: string): Promise<LoopbackServer> {
 
 /** A TCP (or TLS) server that hands every accepted socket to `onSocket` (after the handshake for TLS). */
 export function startSocketServer(onSocket: (socket: Socket) => void, options: ServerOptions = {}): Promise<LoopbackServer> {
-  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onSocket) : createNetServer(onSocket);
+  const serverNames: string[] = [];
+  const server = options.tls
+    ? createTlsServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          // Called on the ClientHello, so the name is seen even when the client hangs up right after.
+          SNICallback: (name, use) => {
+            serverNames.push(name);
+            use(null, undefined);
+          },
+        },
+        onSocket,
+      )
+    : createNetServer(onSocket);
   // A client that rejects our certificate ends the handshake; that is the test's point, not an error.
   server.on('tlsClientError', () => {});
-  return listen(server, options.host ?? '127.0.0.1');
+  return listen(server, options.host ?? '127.0.0.1', serverNames);
 }
 
 /** An ordinary HTTP or HTTPS server. */

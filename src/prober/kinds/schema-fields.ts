@@ -94,7 +94,7 @@ export function addressTarget<Shape extends z.ZodRawShape>(shape: Shape) {
  */
 export const tlsTrustFields = {
   /** PEM file with the CA certificates to trust instead of Node's bundled roots; read when the probe loads. */
-  caFile: z.string().min(1).optional(),
+  caFile: z.string().min(1, 'must be the path of a PEM file').optional(),
   /** SNI and the name the certificate must carry, when it differs from the target's host. */
   serverName: z
     .string()
