@@ -8,7 +8,10 @@ export interface VigilProcess {
   exited: Promise<number | null>;
 }
 
-export async function startVigil(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<VigilProcess> {
+export async function startVigil(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; /** What the process prints once ready; group 1 is its URL. */ ready?: RegExp } = {},
+): Promise<VigilProcess> {
   const child = spawn(process.execPath, [`${process.cwd()}/dist/cli/main.js`, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', ...options.env },
@@ -24,7 +27,7 @@ export async function startVigil(args: string[], options: { cwd?: string; env?: 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vigil did not print its URL in 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const match = /Vigil is up at (http:\/\/\S+)/.exec(output);
+      const match = (options.ready ?? /Vigil is up at (http:\/\/\S+)/).exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
