@@ -63,8 +63,13 @@ export class FailoverController {
    */
   afterEvaluation(): void {
     if (this.roundInFlight || this.closed) return;
+    void this.round();
+  }
+
+  /** One decision round after whatever is queued; never rejects. */
+  round(): Promise<void> {
     this.roundInFlight = true;
-    void this.exclusive(async () => {
+    return this.exclusive(async () => {
       try {
         if (!(await this.reconcile())) return;
         await this.options.orchestrator.tick(this.options.firing());

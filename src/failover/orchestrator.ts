@@ -156,7 +156,9 @@ export class Orchestrator {
       }
       if (!sameWeights(actual, change.before)) await this.call((signal) => provider.apply(change.before, signal));
     } catch (cleanupError) {
-      this.state = prior;
+      // Keep the decided state, as saved beside the pending journal entry: recover() settles the two
+      // together (keeps both if the change landed, else rolls both back). Undoing only the in-memory state
+      // here would leave it disagreeing with the provider when recover() finds the change applied.
       logger.error({ err: cleanupError, journal: journalId }, 'cannot tell or restore the provider state; left for the next start to reconcile');
       return { decisions, applied: null, failure: `${provider.kind} provider failed: ${error.message}; its state is unknown until reconciled` };
     }
