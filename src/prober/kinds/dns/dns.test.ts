@@ -2,9 +2,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopbackResolver, TEST_ZONE } from '../../../../test/helpers/loopback-resolver.js';
 import { closedUdpPort, type FakeDnsServer, replyTo, startFakeDnsServer, tcpFrame } from '../../../../test/helpers/dns-server.js';
 import { type Named, startNamed } from '../../../failover/providers/rfc2136/testing/bind.js';
 import type { Outcome } from '../../outcome.js';
+import type { HostLookup } from '../connect.js';
 import { DnsRunner, dnsKind } from './dns.js';
 import { dnsSettingsSchema, dnsTargetSchema } from './schema.js';
 
@@ -46,6 +48,7 @@ interface ProbeSpec {
   timeoutMs?: number;
   systemServers?: string[];
   signal?: AbortSignal;
+  lookup?: HostLookup;
 }
 
 /** Parses the YAML-level fields through the kind's own schemas, then makes one attempt. */
@@ -58,7 +61,8 @@ async function probe(spec: ProbeSpec): Promise<Outcome> {
     ...(spec.server ? { server: spec.server } : {}),
   });
   const options = spec.systemServers ? { systemServers: spec.systemServers } : {};
-  const runner = new DnsRunner({ settings, target, timeoutMs: spec.timeoutMs ?? 5000 }, options);
+  const lookup = spec.lookup ? { lookup: spec.lookup } : {};
+  const runner = new DnsRunner({ settings, target, timeoutMs: spec.timeoutMs ?? 5000, ...lookup }, options);
   try {
     return await runner.probe(spec.signal ?? new AbortController().signal);
   } finally {
@@ -121,6 +125,19 @@ describe('dns probe against BIND 9', () => {
     const outcome = await probe({ name: `big.${ZONE}`, type: 'TXT', address: bind(), dns: { expect: { minAnswers: 20, answerRegex: '^19x{198}$' } } });
     expect(outcome).toMatchObject({ ok: true, detail: 'NOERROR, 20 TXT records; truncated over UDP, answered over TCP' });
     expect(outcome.phases?.connect).toBeGreaterThan(0);
+  });
+
+  it('finds a server given by name through the lookup, and reports one that does not resolve as dns_error', async () => {
+    const resolver = await startLoopbackResolver({ ns: { a: '127.0.0.1' } });
+    try {
+      const found = await probe({ name: `playback.${ZONE}`, address: `ns.${TEST_ZONE}:${named.port}`, lookup: resolver.lookup });
+      expect(found, found.detail).toMatchObject({ ok: true });
+      expect(found.phases?.dns).toBeGreaterThan(0);
+      const missing = await probe({ name: `playback.${ZONE}`, address: `gone.${TEST_ZONE}:${named.port}`, lookup: resolver.lookup });
+      expect(missing).toMatchObject({ ok: false, failure: 'dns_error' });
+    } finally {
+      await resolver.stop();
+    }
   });
 
   const rendered: Array<[string, string, string]> = [

@@ -1,10 +1,10 @@
 // The dns probe: one question per attempt to a given server (UDP with TCP fallback, or TCP) or through
 // the system resolver, judged on RCODE, AA bit, answer count and an answer regex.
-import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
+import { systemLookup } from '../connect.js';
 import { defineProbeKind, type ProbeRunner, type RunnerInput } from '../kind.js';
 import { DnsExpectationCheck, type DnsReply } from './reply.js';
 import { type DnsSettings, type DnsTarget, dnsSettingsSchema, dnsTargetLabel, dnsTargetSchema } from './schema.js';
@@ -68,7 +68,7 @@ export class DnsRunner implements ProbeRunner {
     attempt.stage = 'dns';
     const startedAt = performance.now();
     const family = this.input.settings.ipFamily === 'any' ? 0 : this.input.settings.ipFamily;
-    lookup(host, { family }, (error, address) => {
+    (this.input.lookup ?? systemLookup)(host, family, (error, address) => {
       attempt.addPhase('dns', performance.now() - startedAt);
       if (attempt.done) return;
       if (error) attempt.failWith(error);
