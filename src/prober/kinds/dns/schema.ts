@@ -34,7 +34,7 @@ const expectSchema = z.strictObject({
   /** At least one answer record of the queried type must match (rendered as `dig +short` shows it, without trailing dots). */
   answerRegex: regexText.optional(),
   /** At least this many answer records of the queried type; default 1 when rcode is NOERROR, else 0. */
-  minAnswers: z.number().int().min(0).optional(),
+  minAnswers: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
   /** The AA bit must be set (true) or clear (false); not checkable through the system resolver. */
   authoritative: z.boolean().optional(),
 });
