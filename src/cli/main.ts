@@ -101,7 +101,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       .option('--host <host>', 'listen address (default: spec.server.host, 127.0.0.1)')
       .option('--port <port>', 'listen port, 0 for any free one (default: spec.server.port, 8080)', port)
       .action(async (opts: { config?: string; dataDir?: string; host?: string; port?: number }) => {
-        setExit(await upCommand(opts, io));
+        setExit(await upCommand({ ...opts, singleMachine: name === 'up' }, io));
       });
   }
   return program;

@@ -8,6 +8,8 @@ export interface UpOptions {
   dataDir?: string;
   host?: string;
   port?: number;
+  /** `vigil up` (not `serve`): run the in-process probers and the demo stand-ins too. */
+  singleMachine?: boolean;
 }
 
 export async function upCommand(options: UpOptions, io: Io): Promise<ExitCode> {
@@ -17,6 +19,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<ExitCode> {
     dataDir: options.dataDir,
     host: options.host,
     port: options.port,
+    inProcessProbers: options.singleMachine === true,
     logger,
   });
   io.out(`Vigil is up at ${server.url}\n`);

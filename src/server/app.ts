@@ -8,6 +8,7 @@ import type { BucketStore } from '../store/bucket-store.js';
 import { HttpError, NotFoundError, UnauthorizedError } from './errors.js';
 import { renderOverview } from './pages/overview.js';
 import type { Catalog } from './catalog.js';
+import type { ServerMetrics } from './server-metrics.js';
 import { eventsRouter } from './routes/events.js';
 import { failoverRouter } from './routes/failover.js';
 import { probesRouter } from './routes/probes.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   logger: Logger;
   /** When set, agents and writers need `Authorization: Bearer <token>` (results, events, probes). */
   ingestToken?: string | undefined;
+  /** Serves GET /metrics and counts ingest requests. */
+  metrics?: ServerMetrics | undefined;
   /** The failover orchestrator, when vigil.yaml has spec.failover. */
   failover?: FailoverController | null;
 }
@@ -41,9 +44,11 @@ export function createApp(options: AppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (options.metrics) app.get('/metrics', options.metrics.handler());
   app.get('/', (_req, res) => {
     res.type('html').send(renderOverview(options.monitor.latest()));
   });
+  if (options.metrics) app.use('/api/v1', options.metrics.countIngest());
   app.use('/api/v1', express.json({ limit: '32mb' }));
   app.use('/api/v1/slos', slosRouter(options.monitor));
   const { catalog, store } = options;

@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { requireDefinitions } from '../config/load.js';
+import { vantagesOf } from '../config/kinds/vigil-config.js';
 import { ConfigError, countErrors } from '../config/problems.js';
 import { Catalog } from './catalog.js';
+import { startInProcessProbers } from './in-process-probers.js';
+import { ServerMetrics } from './server-metrics.js';
 import { createFailoverController } from '../failover/controller.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -22,6 +25,8 @@ export interface StartOptions {
   host?: string | undefined;
   port?: number | undefined;
   ingestToken?: string | undefined;
+  /** `vigil up`: also run a prober per vantage region in this process (and spec.demo's stand-ins). */
+  inProcessProbers?: boolean;
   clock?: Clock;
   logger: Logger;
 }
@@ -62,6 +67,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     void failover.start();
     monitor.onEvaluated(() => failover.afterEvaluation());
   }
+  const metrics = new ServerMetrics();
+  monitor.onEvaluated((_report, ms) => metrics.observeEvaluation(ms / 1000));
   monitor.start();
   const app = createApp({
     monitor,
@@ -69,6 +76,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     catalog,
     logger: options.logger,
     ingestToken: options.ingestToken ?? process.env.VIGIL_INGEST_TOKEN,
+    metrics,
     failover,
   });
 
@@ -81,10 +89,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   options.logger.info({ url, dataDir, slos: catalog.snapshot().slos.length }, 'vigil server listening');
+  const probers = options.inProcessProbers
+    ? await startInProcessProbers({
+        vantages: vantagesOf(config),
+        demoServices: config.demo?.services,
+        catalog,
+        store,
+        metrics: metrics.probers,
+        logger: options.logger,
+      })
+    : null;
 
   return {
     url,
     async close() {
+      await probers?.close();
       monitor.stop();
       await failover?.close();
       catalog.close();

@@ -14,12 +14,12 @@ export interface SloMonitorOptions {
 export class SloMonitor {
   private latestReport: SloReport | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly listeners: Array<(report: SloReport) => void> = [];
+  private readonly listeners: Array<(report: SloReport, ms: number) => void> = [];
 
   constructor(private readonly options: SloMonitorOptions) {}
 
   /** Called after every evaluation (the failover orchestrator decides on fresh alerts this way). */
-  onEvaluated(listener: (report: SloReport) => void): void {
+  onEvaluated(listener: (report: SloReport, ms: number) => void): void {
     this.listeners.push(listener);
   }
 
@@ -32,7 +32,7 @@ export class SloMonitor {
     this.options.logger.debug({ slos: this.latestReport.slos.length, ms: Math.round(ms * 10) / 10 }, 'evaluated SLOs');
     for (const listener of this.listeners) {
       try {
-        listener(this.latestReport);
+        listener(this.latestReport, ms);
       } catch (error) {
         this.options.logger.error({ err: error }, 'a listener of SLO evaluations failed');
       }
