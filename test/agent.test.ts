@@ -168,6 +168,31 @@ describe('vigil probe agent shipping to a server', () => {
   }, 120_000);
 });
 
+describe('vigil probe agent and the ingest token', () => {
+  it('pulls and ships with the token from VIGIL_INGEST_TOKEN; without it nothing is pulled or stored', async () => {
+    const dir = project([`${target.url}/token`]);
+    const server = await startVigil(['serve', '--port', '0'], { cwd: dir, env: { VIGIL_INGEST_TOKEN: 'sesame' } });
+    running.push(server);
+    const common = ['--server', server.url, '--poll-interval', '1s'];
+
+    const without = await agent([...common, '--spool-dir', path.join(dir, 'spool-1')]);
+    expect(without.output()).toMatch(/cannot pull probe definitions yet/);
+    expect(await metric(without.metrics, 'vigil_probe_targets', { vantage: 'eu-west1' })).toBe(0);
+    await stopAgent(without);
+
+    const withToken = await startVigil(['probe', '--region', 'eu-west1', '--metrics-port', '0', ...common, '--spool-dir', path.join(dir, 'spool-2')], {
+      ready: /metrics at (http:\/\/\S+)\/metrics/,
+      env: { VIGIL_LOG_LEVEL: 'info', VIGIL_INGEST_TOKEN: 'sesame' },
+    });
+    running.push(withToken);
+    const metrics = `${withToken.url}/metrics`;
+    await waitFor(async () => (await metric(metrics, 'vigil_shipper_results_shipped_total')) > 0, 'a batch shipped with the token');
+    const tally = await stopAgent(withToken);
+    expect(tally.shipped).toBe(tally.results);
+    expect(await storedEvents(server.url, tally.results)).toBe(tally.results);
+  }, 60_000);
+});
+
 describe('vigil probe agent with a local probes folder', () => {
   it('follows edits: a new target is probed, a removed one no longer is, a broken edit keeps the current set', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vigil-agent-'));

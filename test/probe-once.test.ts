@@ -108,6 +108,15 @@ describe('vigil probe --once', () => {
     expect(lines.at(-1)).toBe('3 results from eu-west1, 2 failed');
   });
 
+  it('says what is missing without --probes or --server', async () => {
+    const onceRun = await once('--region', 'eu-west1');
+    expect(onceRun.code).toBe(2);
+    expect(onceRun.err).toMatch(/--probes DIR/);
+    const io = captureIo();
+    expect(await run(['probe', '--region', 'eu-west1'], io)).toBe(1);
+    expect(io.stderr()).toMatch(/--server URL .* or --probes DIR/);
+  });
+
   it('exits 1 on invalid definitions, printing file:line:col', async () => {
     const dir = probesDir(probeYaml().replace('interval: 10s', 'interval: 10x'));
     const { code, out, err } = await once('--probes', dir, '--region', 'eu-west1', '--format', 'json');
