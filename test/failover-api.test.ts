@@ -163,6 +163,24 @@ describe('failover API', () => {
     expect((await postJson(`${url}/api/v1/failover/drain`, body, { authorization: 'Bearer s3cret' })).status).toBe(200);
   });
 
+  it('answers 502 when the provider keeps failing: decision undone, audited, server still up', async () => {
+    const { dir } = makeFailoverProject({ weightsPath: 'no-such-dir/weights.json' });
+    const server = await startServer({ configFile: path.join(dir, 'vigil.yaml'), logger: silentLogger() });
+    running.push(server);
+    const res = await postJson<ErrorBody>(`${server.url}/api/v1/failover/drain`, { region: 'eu-west1', reason: 'x' });
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('provider_failed');
+    expect(res.body.error.message).toContain('decision undone');
+    const status = await getJson<{ regions: Record<string, { phase: string }>; pending?: unknown }>(`${server.url}/api/v1/failover`);
+    expect(status.body.regions['eu-west1']?.phase).toBe('serving');
+    expect(status.body.pending).toBeUndefined();
+    const [latest] = (await getJson<AuditAnswer>(`${server.url}/api/v1/failover/audit?limit=1`)).body.entries;
+    expect(latest).toMatchObject({ action: 'apply', outcome: 'failed', before: FULL, after: { ...FULL, 'eu-west1': 0 } });
+    const cli = captureIo();
+    expect(await run(['failover', 'drain', 'eu-west1', '--reason', 'x', '--server', server.url], cli)).toBe(1);
+    expect(cli.stderr()).toMatch(/^not carried out: file provider failed: .*decision undone/);
+  });
+
   it('answers 404 when vigil.yaml has no spec.failover', async () => {
     const dir = makeProject();
     const server = await startServer({ configFile: path.join(dir, 'vigil.yaml'), logger: silentLogger() });

@@ -22,6 +22,8 @@ export interface FailoverProjectOptions {
   mode?: 'auto' | 'manual' | 'dry-run';
   cooldown?: string;
   steps?: string;
+  /** Where the file provider writes, relative to the project (default weights.json). */
+  weightsPath?: string;
 }
 
 export function makeFailoverProject(options: FailoverProjectOptions = {}): { dir: string; weightsFile: string } {
@@ -41,10 +43,10 @@ spec:
     safety: { minServingRegions: 2, maxDrainedRegions: 1, cooldown: ${options.cooldown ?? '0s'} }
     steps: ${options.steps ?? '[ { weightPercent: 0 } ]'}
     failback: { mode: manual }
-    provider: { kind: file, path: weights.json }
+    provider: { kind: file, path: ${options.weightsPath ?? 'weights.json'} }
 `;
   const dir = makeProject({ slos: TRIGGER_SLO, config });
-  return { dir, weightsFile: path.join(dir, 'weights.json') };
+  return { dir, weightsFile: path.join(dir, options.weightsPath ?? 'weights.json') };
 }
 
 /** The weights the file provider last wrote, or null before its first change. */
