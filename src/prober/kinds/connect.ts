@@ -96,6 +96,23 @@ class ClosedEarlyError extends Error {
   }
 }
 
+/** How long a finished attempt's socket may take to close politely before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Closes a connection whose attempt passed: FIN (and TLS close_notify) rather than dropping it, so the
+ * peer logs a normal close; destroyed anyway if the close does not complete within a second.
+ */
+export function closeGracefully(socket: Socket): void {
+  if (socket.destroyed) return;
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  // Whatever the peer still sends is not wanted; reading it keeps the kernel from answering with a reset.
+  socket.resume();
+  socket.end();
+}
+
 /** SNI must not carry an IP address (RFC 6066), and Node warns when it does. */
 export function serverNameFor(host: string): string | undefined {
   return isIP(host) ? undefined : host;

@@ -3,7 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
-import { type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
+import { closeGracefully, type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
 import { defineProbeKind, type ProbeRunner } from '../kind.js';
 import { type TcpSettings, type TcpTarget, tcpSettingsSchema, tcpTargetSchema } from './schema.js';
 
@@ -45,18 +45,23 @@ class TcpRunner implements ProbeRunner {
 
   /** The exchange on an open connection: send, then read until `expect` matches. */
   private converse(attempt: Attempt, socket: Socket): void {
-    attempt.onSettle(() => socket.destroy());
+    let passed = false;
+    const pass = (): void => {
+      passed = !attempt.done;
+      attempt.succeed();
+    };
+    attempt.onSettle(() => (passed ? closeGracefully(socket) : socket.destroy()));
     socket.on('error', (error) => attempt.failWith(error));
     const { send } = this.settings;
     const expect = this.expect;
     if (send !== undefined) {
       attempt.stage = 'request';
       socket.write(send, () => {
-        if (!expect) attempt.succeed();
+        if (!expect) pass();
       });
     }
     if (!expect) {
-      if (send === undefined) attempt.succeed();
+      if (send === undefined) pass();
       return;
     }
     attempt.stage = 'response';
@@ -69,7 +74,7 @@ class TcpRunner implements ProbeRunner {
       chunks.push(kept);
       received += kept.length;
       const text = Buffer.concat(chunks, received).toString('utf8');
-      if (expect.test(text)) attempt.succeed();
+      if (expect.test(text)) pass();
       else if (received >= EXPECT_READ_LIMIT) {
         attempt.fail('assertion_failed', `no match for /${expect.source}/ in the first ${EXPECT_READ_LIMIT} bytes: ${excerpt(text)}`);
       }

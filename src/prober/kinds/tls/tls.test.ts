@@ -64,6 +64,21 @@ describe('tls probe', () => {
     await waitFor(() => server.openConnections() === 0, 'the probe to close its connection');
   });
 
+  it('a passing attempt closes the connection politely (close_notify and FIN, no reset)', async () => {
+    const seen: string[] = [];
+    const server = await serve(
+      (socket) => {
+        socket.on('error', (error: NodeJS.ErrnoException) => seen.push(`error ${error.code}`));
+        socket.on('end', () => seen.push('end'));
+        socket.resume();
+      },
+      { tls: await ca.issue() },
+    );
+    expect(await probeTls(server.address, { caFile: ca.certFile })).toMatchObject({ ok: true });
+    await waitFor(() => seen.length > 0 && server.openConnections() === 0, 'the probe to close its connection');
+    expect(seen).toEqual(['end']);
+  });
+
   it('a self-signed certificate nobody trusts ends as tls_error, with its expiry', async () => {
     const self = await workshop.selfSigned();
     const server = await serve(hang, { tls: self });

@@ -2,7 +2,7 @@
 // earliest certificate of the peer's chain has left.
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
-import { type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
+import { closeGracefully, type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
 import { defineProbeKind, type ProbeRunner } from '../kind.js';
 import { type TlsSettings, type TlsTarget, tlsSettingsSchema, tlsTargetSchema } from './schema.js';
 
@@ -36,8 +36,8 @@ class TlsRunner implements ProbeRunner {
           attempt.failWith(error);
           return;
         }
-        socket.destroy();
         this.judgeExpiry(attempt);
+        closeGracefully(socket);
       });
     });
   }
