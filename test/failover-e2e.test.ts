@@ -27,8 +27,8 @@ function events(burning: string, seenFailingFrom: readonly string[], batchId: st
   return { batchId, events: list };
 }
 
-async function start(steps?: string) {
-  const { dir, weightsFile } = makeFailoverProject({ mode: 'auto', ...(steps ? { steps } : {}) });
+async function start(steps?: string, mode: 'auto' | 'manual' | 'dry-run' = 'auto') {
+  const { dir, weightsFile } = makeFailoverProject({ mode, ...(steps ? { steps } : {}) });
   const server = await startServer({ configFile: path.join(dir, 'vigil.yaml'), logger: silentLogger() });
   running.push(server);
   return { url: server.url, weightsFile };
@@ -36,7 +36,7 @@ async function start(steps?: string) {
 
 interface Status {
   paused: boolean;
-  regions: Record<string, { phase: string; weight: number; origin?: string }>;
+  regions: Record<string, { phase: string; weight: number; origin?: string; proposedAt?: string }>;
 }
 interface Audit {
   entries: Array<{ actor: string; action: string; region: string | null; outcome: string; reason: string }>;
@@ -107,5 +107,28 @@ describe('failover end to end: pushed events → SLO engine → policy → provi
       expect.objectContaining({ action: 'drain', region: 'eu-west1', outcome: 'executed' }),
     ]);
     expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
+  });
+
+  it('in manual mode, proposes the drain and waits for the IMOC, whose drain then goes through', async () => {
+    const { url, weightsFile } = await start(undefined, 'manual');
+    expect((await postJson(`${url}/api/v1/events`, events('eu-west1', ['us-central1', 'asia-east1'], 'b1'))).status).toBe(200);
+    const proposed = await waitFor(
+      () => status(url),
+      (s) => s.regions['eu-west1']?.proposedAt !== undefined,
+    );
+    expect(proposed.regions['eu-west1']).toMatchObject({ phase: 'serving', weight: 100, proposedAt: expect.any(String) });
+    expect((await audit(url)).entries[0]).toMatchObject({ action: 'drain', region: 'eu-west1', outcome: 'proposed', actor: 'vigil' });
+    await waitForBurnAndTwoRounds(url, 'eu-west1');
+    expect(weightsOnDisk(weightsFile)).toBeNull();
+
+    const drain = await postJson<{ decisions: Array<{ outcome: string; actor: string }> }>(`${url}/api/v1/failover/drain`, {
+      region: 'eu-west1',
+      reason: 'confirmed the proposal',
+      actor: 'dave',
+    });
+    expect(drain.status).toBe(200);
+    expect(drain.body.decisions[0]).toMatchObject({ outcome: 'executed', actor: 'dave' });
+    expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
+    expect((await status(url)).regions['eu-west1']).toMatchObject({ phase: 'drained', origin: 'manual' });
   });
 });
