@@ -2,8 +2,10 @@
 // (real Scheduler, http kind, metrics, Shipper), Debian's blackbox_exporter driven through /probe, and the
 // floor of a bare socket connect/GET/close in Node; plus Vigil's scheduling jitter. Every prober and the
 // target run in their own processes; each run is bounded in time and every child is killed at the end.
-// Run: npm run bench:prober -- [--rates 2000,500] [--seconds 12] [--warmup 3] [--interval 5000]
-//      [--repeat 1] [--variants vigil,blackbox,floor] [--no-metrics] [--profile DIR]
+// Run: npm run bench:prober -- [--rates 2000,500] [--seconds 12] [--warmup interval+1] [--interval 5000]
+//      [--repeat 1] [--variants vigil,vigil-sched,blackbox,floor] [--no-metrics] [--trace] [--profile DIR]
+// vigil-sched is Vigil's process with an attempt that answers at once without a network: what scheduling,
+// metrics and shipping cost on their own.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +13,7 @@ import { BLACKBOX_BINARY, runBlackbox } from './prober/blackbox.js';
 import { spawnScript } from './prober/processes.js';
 import { summarizeProfile } from './prober/profile-summary.js';
 import { parseWindowReport, type WindowReport } from './prober/report.js';
+import { compileVigil } from './prober/vigil-build.js';
 
 const GOAL_RATIO = 0.25;
 const GOAL_JITTER_P99_MS = 5;
@@ -21,11 +24,12 @@ const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '2000,500' },
     seconds: { type: 'string', default: '12' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string' },
     interval: { type: 'string', default: '5000' },
     repeat: { type: 'string', default: '1' },
-    variants: { type: 'string', default: 'vigil,blackbox,floor' },
+    variants: { type: 'string', default: 'vigil,vigil-sched,blackbox,floor' },
     'no-metrics': { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
 });
@@ -38,14 +42,15 @@ function bounded(text: string, name: string, min: number, max: number): number {
 
 const rates = (args.rates ?? '').split(',').map((r) => bounded(r, 'rates', 1, 10_000));
 const measureMs = bounded(args.seconds ?? '', 'seconds', 1, 120) * 1000;
-const warmupMs = bounded(args.warmup ?? '', 'warmup', 0, 30) * 1000;
 const intervalMs = bounded(args.interval ?? '', 'interval', TIMEOUT_MS + 100, 60_000);
+// By default every target has made its first attempt (which builds its client) before the window opens.
+const warmupMs = args.warmup === undefined ? intervalMs + 1000 : bounded(args.warmup, 'warmup', 0, 60) * 1000;
 const repeats = bounded(args.repeat ?? '', 'repeat', 1, 5);
 const variants = new Set((args.variants ?? '').split(','));
 const metrics = !args['no-metrics'];
 const childDeadlineMs = warmupMs + measureMs + 30_000;
 
-type Variant = 'vigil' | 'blackbox' | 'floor';
+type Variant = 'vigil' | 'vigil-sched' | 'blackbox' | 'floor';
 interface Row {
   variant: Variant;
   run: number;
@@ -68,8 +73,14 @@ async function runChild(script: string, settings: Record<string, unknown>): Prom
   }
 }
 
-function runVigil(ports: number[], rate: number, profilePath: string | null): Promise<WindowReport> {
-  return runChild('./prober/vigil-child.ts', { ports, rate, intervalMs, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, metrics, profilePath });
+function runVigil(ports: number[], rate: number, kind: 'http' | 'noop', profilePath: string | null): Promise<WindowReport> {
+  return runChild('./prober/vigil-child.ts', { compiled: compiled(), ports, rate, intervalMs, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, metrics, kind, profilePath, trace: args.trace ?? false });
+}
+
+let compiledDir: string | null = null;
+function compiled(): string {
+  compiledDir ??= compileVigil();
+  return compiledDir;
 }
 
 function runFloor(ports: number[], rate: number): Promise<WindowReport> {
@@ -138,7 +149,8 @@ async function main(): Promise<void> {
     for (const rate of rates) {
       const rows: Row[] = [];
       for (let run = 1; run <= repeats; run++) {
-        if (variants.has('vigil')) rows.push({ variant: 'vigil', run, report: await runVigil(target.ports, rate, null) });
+        if (variants.has('vigil')) rows.push({ variant: 'vigil', run, report: await runVigil(target.ports, rate, 'http', null) });
+        if (variants.has('vigil-sched')) rows.push({ variant: 'vigil-sched', run, report: await runVigil(target.ports, rate, 'noop', null) });
         if (variants.has('blackbox') && haveBlackbox) {
           rows.push({
             variant: 'blackbox',
@@ -154,7 +166,7 @@ async function main(): Promise<void> {
       mkdirSync(args.profile, { recursive: true });
       const rate = rates[0] ?? GOAL_RATE;
       const path = join(args.profile, `vigil-${rate}-${Date.now()}.cpuprofile`);
-      const report = await runVigil(target.ports, rate, path);
+      const report = await runVigil(target.ports, rate, 'http', path);
       console.log(`\nprofiled run (not in the tables; the profiler adds its own cost): ${report.probes} probes, ${fmt(perProbe(report), 1)} us/probe`);
       printProfile(path);
     }

@@ -1,19 +1,24 @@
 // Vigil's prober as the benchmark runs it, in its own process: the real Scheduler and http kind (phase
 // timings on, a new connection per attempt: the defaults), agent metrics, and the real Shipper batching
 // into a sink that serializes each batch and discards it. Prints one WindowReport line after the window.
+// Vigil's modules are loaded from the JavaScript tsc compiled (as `vigil` runs), not through tsx, whose
+// transform adds work to hot paths (a name-setting call for every closure it creates).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { PROBE_KINDS } from '../../src/prober/kinds/index.js';
-import { ProberMetrics } from '../../src/prober/metrics.js';
+import type { ProbeKind, ProbeType } from '../../src/prober/kinds/kind.js';
 import type { ProbeDefinition, ProbeResult } from '../../src/prober/model.js';
 import type { Outcome } from '../../src/prober/outcome.js';
-import { Scheduler, type SchedulerObserver, type TargetLabels } from '../../src/prober/scheduler.js';
-import { Shipper } from '../../src/prober/shipper.js';
+import type { SchedulerObserver, TargetLabels } from '../../src/prober/scheduler.js';
 import { exitWithParent } from './processes.js';
 import { addFailure, jitterOf, type WindowReport } from './report.js';
 
 const settingsSchema = z.object({
+  /** Root of the compiled src/ tree (tsc's outDir). */
+  compiled: z.string(),
   ports: z.array(z.number().int().positive()).min(1),
   rate: z.number().positive().max(20_000),
   intervalMs: z.number().int().min(100).max(60_000),
@@ -22,12 +27,27 @@ const settingsSchema = z.object({
   measureMs: z.number().int().positive().max(300_000),
   /** Feed ProberMetrics (prom-client), as an agent does. */
   metrics: z.boolean(),
+  /**
+   * http: the real kind. noop: an http kind whose attempt answers at once with a success, without a
+   * network, to separate what scheduling, metrics and shipping cost from what the attempt costs.
+   */
+  kind: z.enum(['http', 'noop']),
+  /** Print one line per second to stderr (from the start, warm-up included), to see a run unfold. */
+  trace: z.boolean(),
   /** Write a CPU profile of the measured window here. */
   profilePath: z.string().nullable(),
 });
-type Settings = z.infer<typeof settingsSchema>;
 
 const VANTAGE = 'bench';
+
+const settings = settingsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+const load = (path: string): Promise<unknown> => import(pathToFileURL(join(settings.compiled, path)).href);
+const { PROBE_KINDS } = (await load('prober/kinds/index.js')) as typeof import('../../src/prober/kinds/index.js');
+const { ProberMetrics } = (await load('prober/metrics.js')) as typeof import('../../src/prober/metrics.js');
+const { success } = (await load('prober/outcome.js')) as typeof import('../../src/prober/outcome.js');
+const { Scheduler } = (await load('prober/scheduler.js')) as typeof import('../../src/prober/scheduler.js');
+const { Shipper } = (await load('prober/shipper.js')) as typeof import('../../src/prober/shipper.js');
+type ProberMetrics = InstanceType<typeof ProberMetrics>;
 
 /** Forwards to the agent's metrics and keeps what the benchmark reports, during the window only. */
 class WindowObserver implements SchedulerObserver {
@@ -69,7 +89,22 @@ class WindowObserver implements SchedulerObserver {
   }
 }
 
-function definition(settings: Settings): ProbeDefinition {
+function kindsFor(): ReadonlyMap<ProbeType, ProbeKind> {
+  const http = PROBE_KINDS.get('http');
+  if (!http) throw new Error('the http probe type is not registered');
+  if (settings.kind === 'http') return PROBE_KINDS;
+  const phases = { dns: 0, connect: 0.05, tls: 0, ttfb: 0.1, transfer: 0.01 };
+  const noop: ProbeKind = {
+    ...http,
+    create: () => ({
+      probe: () => Promise.resolve(success(0.16, { status: 200, phases })),
+      close: () => Promise.resolve(),
+    }),
+  };
+  return new Map([['http', noop]]);
+}
+
+function definition(): ProbeDefinition {
   const http = PROBE_KINDS.get('http');
   if (!http) throw new Error('the http probe type is not registered');
   const count = Math.max(1, Math.round((settings.rate * settings.intervalMs) / 1000));
@@ -89,8 +124,30 @@ function definition(settings: Settings): ProbeDefinition {
   };
 }
 
+function traceEverySecond(second: { done: number; ok: number; timeouts: number }): void {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  let cpu = process.cpuUsage();
+  let at = performance.now();
+  const t0 = at;
+  setInterval(() => {
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const core = ((used.user + used.system) / 1000 / (now - at)) * 100;
+    process.stderr.write(
+      `vigil t=${((now - t0) / 1000).toFixed(0)}s done ${second.done} ok ${second.ok} timeouts ${second.timeouts} ` +
+        `core ${core.toFixed(0)}% loop-lag max ${(lag.max / 1e6).toFixed(1)} ms rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB\n`,
+    );
+    second.done = 0;
+    second.ok = 0;
+    second.timeouts = 0;
+    lag.reset();
+    cpu = process.cpuUsage();
+    at = now;
+  }, 1000).unref();
+}
+
 async function main(): Promise<void> {
-  const settings = settingsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
   exitWithParent();
   // tsx turns source maps on; the installed `vigil` runs compiled JavaScript without them.
   process.setSourceMapsEnabled(false);
@@ -107,18 +164,24 @@ async function main(): Promise<void> {
     observer: metrics?.shipper(VANTAGE) ?? undefined,
   });
   const window = { probes: 0, ok: 0, failures: {} as Record<string, number> };
+  const second = { done: 0, ok: 0, timeouts: 0 };
   const scheduler = new Scheduler({
     vantage: VANTAGE,
+    kinds: kindsFor(),
     observer,
     onResult: (result) => {
       shipper.push(result);
+      second.done++;
+      if (result.ok) second.ok++;
+      else if (result.failure === 'timeout') second.timeouts++;
       if (!observer.measuring) return;
       window.probes++;
       if (result.ok) window.ok++;
       else addFailure(window.failures, result.failure ?? 'unknown');
     },
   });
-  scheduler.setProbes([definition(settings)]);
+  scheduler.setProbes([definition()]);
+  if (settings.trace) traceEverySecond(second);
 
   await new Promise((resolve) => setTimeout(resolve, settings.warmupMs));
   const session = settings.profilePath ? new Session() : null;
