@@ -110,17 +110,26 @@ export class FailoverController {
     return this.options.store.audit(limit);
   }
 
-  /** Waits for the round or command in progress, then releases the provider. */
-  async close(): Promise<void> {
+  /**
+   * Waits (at most `graceMs`) for the round or command in progress, then releases the provider. A provider
+   * call still hanging after that is abandoned: its journal entry stays pending for the next start.
+   */
+  async close(graceMs = 15_000): Promise<void> {
     this.closed = true;
-    await this.chain;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'gave-up'>((resolve) => {
+      timer = setTimeout(() => resolve('gave-up'), graceMs);
+    });
+    const outcome = await Promise.race([this.chain.then(() => 'done' as const), gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'gave-up') this.options.logger.warn('a failover provider call is still running at shutdown; left for the next start to reconcile');
     await this.options.provider.close();
   }
 
   /** True when nothing is pending (any more); false, with the reason kept, when the provider cannot be reached. */
   private async reconcile(): Promise<boolean> {
-    if (this.options.store.pending().length === 0) return true;
     try {
+      if (this.options.store.pending().length === 0) return true;
       await this.options.orchestrator.recover();
       if (this.onHold !== null) this.options.logger.info('failover provider reachable again: pending change reconciled');
       this.onHold = null;

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { vigilConfigSchema } from '../config/kinds/vigil-config.js';
+import { ManualClock } from '../lib/clock.js';
+import { silentLogger } from '../lib/logger.js';
+import { openDatabase } from '../store/database.js';
+import { FailoverStore } from '../store/failover-store.js';
+import { FailoverController } from './controller.js';
+import { Orchestrator } from './orchestrator.js';
+import { initialState, type PolicyConfig } from './policy/types.js';
+import type { Weights, WeightProvider } from './providers/provider.js';
+
+const spec = vigilConfigSchema.parse({
+  apiVersion: 'vigil/v1',
+  kind: 'Config',
+  spec: {
+    regions: { eu: { weight: 100, capacity: 60 }, us: { weight: 100, capacity: 60 }, asia: { weight: 100, capacity: 50 } },
+    failover: { mode: 'auto', triggers: { slos: ['api'], quorum: 2 } },
+  },
+}).spec;
+const config: PolicyConfig = { regions: spec.regions, failover: spec.failover as NonNullable<typeof spec.failover> };
+const FULL = { eu: 100, us: 100, asia: 100 };
+
+/** A provider that is down (every call fails), hangs (calls never settle) or works. */
+class SwitchableProvider implements WeightProvider {
+  readonly kind = 'switchable';
+  mode: 'down' | 'hang' | 'up' = 'up';
+  weights: Weights = { ...FULL };
+  calls = 0;
+  private hung: Array<() => void> = [];
+  /** Lets the hanging calls go on. */
+  release(): void {
+    this.mode = 'up';
+    for (const resume of this.hung.splice(0)) resume();
+  }
+  private async gate(): Promise<void> {
+    this.calls++;
+    if (this.mode === 'down') throw new Error('connection refused');
+    if (this.mode === 'hang') await new Promise<void>((resolve) => this.hung.push(resolve));
+  }
+  async read(): Promise<Weights> {
+    await this.gate();
+    return { ...this.weights };
+  }
+  async apply(weights: Weights): Promise<void> {
+    await this.gate();
+    this.weights = { ...weights };
+  }
+  async close(): Promise<void> {}
+}
+
+function setup() {
+  const db = openDatabase(':memory:');
+  const store = new FailoverStore(db);
+  const provider = new SwitchableProvider();
+  const clock = new ManualClock(Date.parse('2026-11-01T00:00:00Z'));
+  const orchestrator = new Orchestrator({ config, provider, store, clock, logger: silentLogger(), retry: { attempts: 2, minTimeoutMs: 0, callTimeoutMs: 1000 } });
+  const rounds = { count: 0 };
+  const firing = () => {
+    rounds.count++;
+    return {};
+  };
+  const controller = new FailoverController({ orchestrator, store, provider, firing, config, clock, logger: silentLogger() });
+  return { db, store, provider, controller, rounds };
+}
+
+/** What a crash between journaling a drain of eu and calling the provider leaves in the store. */
+function crashedMidDrain(store: FailoverStore): void {
+  const prior = initialState(Object.keys(config.regions));
+  const drained = { ...prior, regions: { ...prior.regions, eu: { phase: 'drained' as const, since: 0, origin: 'manual' as const } } };
+  store.record(JSON.stringify(drained), [], { before: FULL, after: { ...FULL, eu: 0 }, priorState: JSON.stringify(prior) }, 0);
+}
+
+describe('failover controller', () => {
+  it('holds decisions while a pending change cannot be reconciled, audits that once, and resumes when the provider is back', async () => {
+    const { db, store, provider, controller } = setup();
+    crashedMidDrain(store);
+    provider.mode = 'down';
+    expect(await controller.start()).toBe(false);
+    await controller.round();
+    await controller.round();
+    const command = await controller.command({ kind: 'drain', region: 'us', actor: 'imoc', reason: 'x', force: false });
+    expect(command).toEqual({ kind: 'unavailable', reason: expect.stringContaining('connection refused') });
+    expect(controller.status().onHold).toContain('decisions on hold');
+    expect(store.audit().filter((e) => e.action === 'recover' && e.outcome === 'failed')).toHaveLength(1);
+    expect(store.pending()).toHaveLength(1);
+
+    provider.mode = 'up';
+    await controller.round();
+    expect(store.pending()).toEqual([]);
+    expect(controller.status().onHold).toBeNull();
+    expect(controller.status().state.regions.eu).toEqual({ phase: 'serving' });
+    expect(provider.weights).toEqual(FULL);
+    db.close();
+  });
+
+  it('skips evaluation rounds while the previous one is still running, so rounds never pile up', async () => {
+    const { db, store, provider, controller, rounds } = setup();
+    crashedMidDrain(store);
+    provider.mode = 'hang';
+    controller.afterEvaluation();
+    await new Promise((r) => setImmediate(r));
+    expect(provider.calls).toBe(1);
+    controller.afterEvaluation();
+    controller.afterEvaluation();
+    provider.release();
+    await controller.round();
+    // The first round (after the reconcile) and the one awaited here; the two in between were skipped.
+    expect(rounds.count).toBe(2);
+    expect(store.pending()).toEqual([]);
+    db.close();
+  });
+
+  it('does not wait forever at shutdown for a hung provider call; the change stays pending for the next start', async () => {
+    const { db, store, provider, controller } = setup();
+    crashedMidDrain(store);
+    provider.mode = 'hang';
+    void controller.start();
+    await controller.close(50);
+    expect(store.pending()).toHaveLength(1);
+    db.close();
+  });
+});
