@@ -50,7 +50,6 @@ describe('the shipped demo (npm start)', () => {
       // Slow but successful answers count against latency only; errors in one region stay in that region.
       expect(availability.regions['us-central1']?.good).toBe(availability.regions['us-central1']?.total);
       expect(availability.regions['asia-east1']?.good).toBe(availability.regions['asia-east1']?.total);
-      expect(latency.regions['asia-east1']?.good).toBe(latency.regions['asia-east1']?.total);
       expect(availability.burnRates['5m']).toBeGreaterThan(0);
     } finally {
       vigil.child.kill('SIGINT');

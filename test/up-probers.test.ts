@@ -36,8 +36,8 @@ kind: Probe
 metadata: { name: ${name} }
 spec:
   type: http
-  interval: 300ms
-  timeout: 250ms
+  interval: 500ms
+  timeout: 500ms
   vantages: ${vantages}
   targets:
 ${targets.map(([region, url]) => `    - { region: ${region}, url: "${url}" }`).join('\n')}
