@@ -148,7 +148,9 @@ describe('vigil probe agent shipping to a server', () => {
     await server.exited;
     await waitFor(async () => (await metric(first.metrics, 'vigil_spool_batches')) >= 1, 'a batch in the spool');
 
+    const stopping = Date.now();
     const before = await stopAgent(first);
+    console.log(`agent stopped by SIGTERM during a server outage in ${Date.now() - stopping} ms`);
     expect(before.spooledBatches).toBeGreaterThan(0);
     expect(before.shipped).toBeLessThan(before.results);
     const spoolLines = readFileSync(path.join(spoolDir, 'spool.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"batchId"'));

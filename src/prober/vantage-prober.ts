@@ -42,6 +42,8 @@ export class VantageProber {
   private readonly shipper: Shipper | null;
   private readonly logger: Logger;
   private readonly tally: ProberTally = { results: 0, shipped: 0, rejected: 0, dropped: 0, spooledBatches: 0 };
+  /** The last send failed: on close, one quick retry is all that is worth waiting for. */
+  private sinkFailing = false;
 
   constructor(options: VantageProberOptions) {
     this.vantage = options.vantage;
@@ -89,11 +91,11 @@ export class VantageProber {
 
   /**
    * Stops scheduling (attempts in flight are dropped, uncounted), then ships what is waiting for up to
-   * `graceMs`; the rest stays in the spool for the next run.
+   * `graceMs` (at most 1 s while the sink is failing); the rest stays in the spool for the next run.
    */
   async close(graceMs = 5000): Promise<ProberTally> {
     await this.scheduler.close();
-    await this.shipper?.close(graceMs);
+    await this.shipper?.close(this.sinkFailing ? Math.min(graceMs, 1000) : graceMs);
     return this.summary();
   }
 
@@ -101,10 +103,15 @@ export class VantageProber {
     return {
       shipped: (results) => {
         this.tally.shipped += results;
+        this.sinkFailing = false;
         metrics.shipped(results);
       },
-      failed: (reason) => metrics.failed(reason),
+      failed: (reason) => {
+        this.sinkFailing = true;
+        metrics.failed(reason);
+      },
       rejected: () => {
+        this.sinkFailing = false;
         this.tally.rejected++;
         metrics.rejected();
       },
