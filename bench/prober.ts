@@ -7,6 +7,7 @@
 // vigil-sched is Vigil's process with an attempt that answers at once without a network: what scheduling,
 // metrics and shipping cost on their own.
 import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BLACKBOX_BINARY, runBlackbox } from './prober/blackbox.js';
@@ -14,6 +15,7 @@ import { spawnScript } from './prober/processes.js';
 import { summarizeProfile } from './prober/profile-summary.js';
 import { parseWindowReport, type WindowReport } from './prober/report.js';
 import { compileVigil } from './prober/vigil-build.js';
+import { wakeCostMicros } from './prober/wake-cost.js';
 
 const GOAL_RATIO = 0.25;
 const GOAL_JITTER_P99_MS = 5;
@@ -96,7 +98,7 @@ const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) :
 
 function printTable(rate: number, rows: Row[]): void {
   const blackbox = median(rows.filter((r) => r.variant === 'blackbox').map((r) => perProbe(r.report)));
-  console.log(`\n== ${rate} probes/s, ${measureMs / 1000} s measured after ${warmupMs / 1000} s warm-up ==`);
+  console.log(`\n== ${rate} probes/s, ${measureMs / 1000} s measured after ${warmupMs / 1000} s warm-up (load average now ${loadavg()[0]?.toFixed(1)}) ==`);
   const head = ['variant', 'probes done', 'probes/s', 'ok %', 'skipped', 'CPU us/probe', 'core %', 'ratio to bbe', 'jitter p50/p99/max ms', 'peak RSS MiB'];
   const widths = [16, 12, 9, 7, 8, 13, 7, 13, 23, 13];
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 10) : c.padStart(widths[i] ?? 10))).join(''));
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
   if (variants.has('blackbox') && !haveBlackbox) console.log(`${BLACKBOX_BINARY} is not installed: the blackbox_exporter column is left out`);
   const target = await startTarget();
   console.log(`node ${process.version}; target pid on ports ${target.ports.join(',')}; Vigil: ${Math.round((rates[0] ?? 0) * intervalMs / 1000)} targets at ${rates[0]}/s (interval ${intervalMs} ms, timeout ${TIMEOUT_MS} ms), metrics ${metrics ? 'on' : 'off'}, phases on, new connection per attempt`);
+  console.log(`this machine: ${fmt(wakeCostMicros(), 1)} us CPU per event-loop wake-up of an idle Node process (1 ms timer); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   try {
     for (const rate of rates) {
       const rows: Row[] = [];
