@@ -51,6 +51,7 @@ describe('the shipped demo (npm start)', () => {
       expect(availability.regions['us-central1']?.good).toBe(availability.regions['us-central1']?.total);
       expect(availability.regions['asia-east1']?.good).toBe(availability.regions['asia-east1']?.total);
       expect(availability.burnRates['5m']).toBeGreaterThan(0);
+      expect(latency.regions['asia-east1']?.good).toBe(latency.regions['asia-east1']?.total);
     } finally {
       vigil.child.kill('SIGINT');
     }

@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -164,7 +165,9 @@ describe('failover API', () => {
   });
 
   it('answers 502 when the provider keeps failing: decision undone, audited, server still up', async () => {
-    const { dir } = makeFailoverProject({ weightsPath: 'no-such-dir/weights.json' });
+    // The weights file's folder is a dangling symlink: reads find no file (defaults), every write fails.
+    const { dir } = makeFailoverProject({ weightsPath: 'gone/weights.json' });
+    symlinkSync(path.join(dir, 'no-such-target', 'gone'), path.join(dir, 'gone'));
     const server = await startServer({ configFile: path.join(dir, 'vigil.yaml'), logger: silentLogger() });
     running.push(server);
     const res = await postJson<ErrorBody>(`${server.url}/api/v1/failover/drain`, { region: 'eu-west1', reason: 'x' });

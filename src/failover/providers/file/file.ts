@@ -1,6 +1,6 @@
 // The `file` provider: weights in a JSON file, replaced atomically (write, fsync, rename). The embedded
 // default, and what the demo and `vigil simulate` use.
-import { open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineProvider, type ProviderContext, ProviderError, type Weights, type WeightProvider } from '../provider.js';
@@ -50,6 +50,8 @@ export class FileProvider implements WeightProvider {
 
   async apply(weights: Weights): Promise<void> {
     const temp = `${this.file}.${process.pid}.tmp`;
+    // The first change of a fresh setup (or a data dir given elsewhere) may find no folder yet.
+    await mkdir(path.dirname(this.file), { recursive: true });
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(`${JSON.stringify({ weights, updatedAt: new Date().toISOString() }, null, 2)}\n`);
