@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getSlo } from './helpers/http.js';
-import { freePort } from './helpers/loopback-target.js';
+import { freePort } from './helpers/peer-process.js';
 import { startVigil } from './helpers/processes.js';
 import { waitFor } from './helpers/wait.js';
 

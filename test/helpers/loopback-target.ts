@@ -35,11 +35,3 @@ export class LoopbackTarget {
   }
 }
 
-/** A loopback port that was free a moment ago (for processes that need a fixed port, e.g. a restarted server). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

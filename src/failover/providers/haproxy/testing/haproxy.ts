@@ -1,11 +1,12 @@
 // Test support: tiny HTTP backends on 127.0.0.1 and a real HAProxy in front of them with an admin socket.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request } from 'node:http';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, stopPeer } from '../../../../../test/helpers/peer-process.js';
 
 export const HAPROXY = '/usr/sbin/haproxy';
 
@@ -48,14 +49,6 @@ export interface Haproxy {
   frontendPort: number;
   output(): string;
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 at the time of asking (HAProxy cannot report a port it picked itself). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function listen(server: Server | ReturnType<typeof createHttpServer>): Promise<number> {
@@ -104,7 +97,7 @@ ${sections.join('')}`,
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const haproxy: Haproxy = { socket, adminPort, frontendPort, output: () => output, stop: () => stop(child, dir) };
+  const haproxy: Haproxy = { socket, adminPort, frontendPort, output: () => output, stop: () => stopPeer(child, dir) };
   try {
     await waitUntilUp(child, socket, backends, () => output);
   } catch (error) {
@@ -127,16 +120,6 @@ async function waitUntilUp(child: ChildProcess, socket: string, backends: Record
   throw new Error(`haproxy's servers did not all come up within 15 s:\n${output()}`);
 }
 
-async function stop(child: ChildProcess, dir: string): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  await rm(dir, { recursive: true, force: true });
-}
 
 /** One runtime API command over the unix socket, written apart from the provider so tests check it independently. */
 export function adminCommand(socket: string, command: string): Promise<string> {

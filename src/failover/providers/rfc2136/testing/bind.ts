@@ -1,11 +1,10 @@
 // Test support: a real BIND 9 (`named`) serving one zone on a free 127.0.0.1 port, plus dig and nsupdate.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, stopPeer } from '../../../../../test/helpers/peer-process.js';
 
 export const NAMED = '/usr/sbin/named';
 export const DIG = '/usr/bin/dig';
@@ -28,28 +27,9 @@ export interface NamedOptions {
   readOnlyKey?: { name: string; secret: string };
 }
 
-/** A port free on 127.0.0.1 for both TCP and UDP at the time of asking. */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (address === null || typeof address === 'string') continue;
-    const udp = createSocket('udp4');
-    const free = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(address.port, '127.0.0.1', () => resolve(true));
-    });
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (free) return address.port;
-  }
-  throw new Error('no free port for both TCP and UDP in 20 attempts');
-}
-
 export async function startNamed(options: NamedOptions): Promise<Named> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vigil-named-'));
-  const port = await freePort();
+  const port = await freePort({ udp: true });
   const zoneFile = path.join(dir, `${options.zone}.zone`);
   await writeFile(zoneFile, options.records);
   await writeFile(
@@ -80,7 +60,7 @@ zone "${options.zone}" { type primary; file "${zoneFile}"; allow-update { key "$
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const named: Named = { port, dir, output: () => output, stop: () => stop(child, dir) };
+  const named: Named = { port, dir, output: () => output, stop: () => stopPeer(child, dir) };
   try {
     await waitUntilServing(child, port, options.zone, () => output);
   } catch (error) {
@@ -99,17 +79,6 @@ async function waitUntilServing(child: ChildProcess, port: number, zone: string,
     await sleep(100);
   }
   throw new Error(`named did not serve ${zone} within 10 s:\n${output()}`);
-}
-
-async function stop(child: ChildProcess, dir: string): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  await rm(dir, { recursive: true, force: true });
 }
 
 /** `dig +short` over TCP: the RRset's data, sorted. */
