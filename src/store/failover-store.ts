@@ -34,19 +34,8 @@ function parseWeights(text: string | null): Weights | null {
   return text === null ? null : weightsJson.parse(JSON.parse(text));
 }
 
-interface AuditRow {
-  id: number;
-  ts: number;
-  actor: string;
-  action: string;
-  region: string | null;
-  outcome: string;
-  rule: string | null;
-  reason: string;
-  forced: number;
-  before: string | null;
-  after: string | null;
-}
+/** An audit entry as SQLite returns it: flags as integers, weights as JSON text. */
+type AuditRow = Omit<AuditEntry, 'forced' | 'before' | 'after'> & { id: number; forced: number; before: string | null; after: string | null };
 
 export class FailoverStore {
   private readonly insertAudit;
