@@ -4,6 +4,7 @@
 import type { VigilConfig } from '../config/kinds/vigil-config.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { failureNotice, type NoticeSink, noticesOf } from '../notify/notice.js';
 import type { SloEngine } from '../slo/engine/engine.js';
 import type { Db } from '../store/database.js';
 import { FailoverStore } from '../store/failover-store.js';
@@ -22,6 +23,8 @@ export interface FailoverControllerOptions {
   config: PolicyConfig;
   clock: Clock;
   logger: Logger;
+  /** Told about every round's decisions and failures worth a notification (halts, blocked drains…). */
+  notices?: NoticeSink | undefined;
 }
 
 export type CommandResult =
@@ -72,7 +75,8 @@ export class FailoverController {
     return this.exclusive(async () => {
       try {
         if (!(await this.reconcile())) return;
-        await this.options.orchestrator.tick(this.options.firing());
+        const before = this.options.orchestrator.status().weights;
+        this.announce(await this.options.orchestrator.tick(this.options.firing()), before);
         this.lastAudited = null;
       } catch (error) {
         this.noteFailure('tick', error);
@@ -86,7 +90,9 @@ export class FailoverController {
   command(command: Command): Promise<CommandResult> {
     return this.exclusive(async (): Promise<CommandResult> => {
       if (!(await this.reconcile())) return { kind: 'unavailable', reason: this.onHold ?? 'provider unavailable' };
+      const before = this.options.orchestrator.status().weights;
       const outcome = await this.options.orchestrator.tick(this.options.firing(), [command]);
+      this.announce(outcome, before);
       // The policy answers each command with exactly one decision, before anything else it decides.
       const decision = outcome.decisions[0];
       if (!decision) throw new Error(`the policy made no decision on the ${command.kind} command`);
@@ -152,6 +158,7 @@ export class FailoverController {
     if (action === 'recover') this.onHold = reason;
     if (reason === this.lastAudited) return;
     this.lastAudited = reason;
+    this.options.notices?.announce([failureNotice(reason, this.options.orchestrator.status().weights, this.options.clock.now())]);
     try {
       this.options.store.appendAudit({
         ts: this.options.clock.now(),
@@ -170,6 +177,14 @@ export class FailoverController {
     }
   }
 
+  private announce(outcome: TickOutcome, before: Weights): void {
+    const { notices, orchestrator, clock } = this.options;
+    if (!notices) return;
+    const { state, weights } = orchestrator.status();
+    const phases = Object.fromEntries(Object.entries(state.regions).map(([region, p]) => [region, p.phase]));
+    notices.announce(noticesOf({ decisions: outcome.decisions, failure: outcome.failure, before, after: weights, phases, at: clock.now() }));
+  }
+
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.chain.then(work, work);
     this.chain = next.catch(() => undefined);
@@ -185,6 +200,7 @@ export interface FailoverSetup {
   engine: SloEngine;
   clock: Clock;
   logger: Logger;
+  notices?: NoticeSink | undefined;
 }
 
 /** Builds the provider named in spec.failover.provider and the orchestrator over the store; null without spec.failover. */
@@ -208,5 +224,6 @@ export function createFailoverController(setup: FailoverSetup): FailoverControll
     config: policy,
     clock,
     logger,
+    notices: setup.notices,
   });
 }

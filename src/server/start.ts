@@ -9,6 +9,7 @@ import { Catalog } from './catalog.js';
 import { startInProcessProbers } from './in-process-probers.js';
 import { ServerMetrics } from './server-metrics.js';
 import { createFailoverController } from '../failover/controller.js';
+import { notificationsFromConfig } from '../notify/notifications-from-config.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { SloEngine } from '../slo/engine/engine.js';
@@ -40,13 +41,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const configFile = options.configFile ?? (existsSync('vigil.yaml') ? 'vigil.yaml' : undefined);
   const root = options.root ?? (configFile ? path.dirname(path.resolve(configFile)) : process.cwd());
   const fromRoot = (p: string) => path.resolve(root, p);
-  const { config } = await requireDefinitions(configFile ? [configFile] : [], { root });
+  const { config, items } = await requireDefinitions(configFile ? [configFile] : [], { root });
   const { catalog, problems } = await Catalog.load(
     [fromRoot(config.definitions.slos), fromRoot(config.definitions.probes)],
     root,
     options.logger,
   );
   if (countErrors(problems) > 0) throw new ConfigError(problems.filter((p) => p.severity === 'error'));
+  const metrics = new ServerMetrics();
+  // spec.notify: ${NAME} references are expanded now, so an unset secret stops the start with file:line:col.
+  const configDoc = items.find((i) => i.type === 'config')?.doc;
+  const notifications = notificationsFromConfig(config.notify, {
+    env: process.env,
+    problemAt: (at, message) => configDoc?.problem(at, message) ?? { file: configFile ?? 'vigil.yaml', line: 1, col: 1, severity: 'error', message },
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    registry: metrics.registry,
+  });
 
   const dataDir = options.dataDir ?? process.env.VIGIL_DATA_DIR ?? fromRoot(config.dataDir);
   const db = openDatabase(dataDir);
@@ -62,12 +73,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   // With spec.failover: a decision round after every evaluation; the reconcile of a change a crash left
   // pending runs first (not awaited: an unreachable provider must not keep the server from starting).
-  const failover = createFailoverController({ config, root, db, engine, clock: options.clock ?? systemClock, logger: options.logger });
+  const failover = createFailoverController({
+    config,
+    root,
+    db,
+    engine,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    notices: notifications,
+  });
   if (failover) {
     void failover.start();
     monitor.onEvaluated(() => failover.afterEvaluation());
   }
-  const metrics = new ServerMetrics();
   monitor.onEvaluated((_report, ms) => metrics.observeEvaluation(ms / 1000));
   monitor.start();
   const app = createApp({
@@ -89,6 +107,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   options.logger.info({ url, dataDir, slos: catalog.snapshot().slos.length }, 'vigil server listening');
+  notifications.setServer(url);
   const probers = options.inProcessProbers
     ? await startInProcessProbers({
         vantages: vantagesOf(config),
@@ -106,6 +125,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await probers?.close();
       monitor.stop();
       await failover?.close();
+      await notifications.close();
       catalog.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

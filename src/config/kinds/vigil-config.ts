@@ -2,6 +2,7 @@
 // serves from, where probers run, and the failover policy.
 import { z } from 'zod';
 import { PROVIDER_KINDS } from '../../failover/providers/index.js';
+import { NOTIFIER_KINDS } from '../../notify/index.js';
 import { byKind, duration, rfc1123Label } from '../fields.js';
 
 const regionSpec = z.strictObject({
@@ -78,6 +79,8 @@ export const vigilConfigSchema = z.strictObject({
       /** Prober regions `vigil up` runs in-process; default: every region. */
       vantages: z.array(rfc1123Label).optional(),
       failover: failoverSpec,
+      /** Who hears about failover decisions (halts, blocked drains, drains, failures): one entry per notifier. */
+      notify: z.array(byKind(NOTIFIER_KINDS, 'notifier kind')).default([]),
       /**
        * Local stand-ins for each region's service (loopback ports), started by `vigil up`, so a new user
        * sees probing, burn and failover on one machine.

@@ -1,0 +1,111 @@
+// What the failover orchestrator tells people: one notice per decision worth hearing about, derived from a
+// decision round's outcome. Pure, so the wording and the choice of events are testable without a server.
+import type { Decision, RegionPhase, Weights } from '../failover/policy/types.js';
+
+export const NOTICE_EVENTS = ['halt', 'blocked', 'drain', 'restore', 'step', 'failed', 'proposed'] as const;
+
+export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
+
+/** By default, notifiers hear everything an IMOC must act on or know about. */
+export const DEFAULT_NOTICE_EVENTS: readonly NoticeEvent[] = NOTICE_EVENTS;
+
+/** Events that describe a situation rather than a change, so the same one recurs while it lasts. */
+export const RECURRING_EVENTS: ReadonlySet<NoticeEvent> = new Set(['blocked', 'failed', 'proposed']);
+
+export interface Notice {
+  event: NoticeEvent;
+  /** null: about no single region (a global outage, the provider being unreachable). */
+  region: string | null;
+  rule: string | null;
+  reason: string;
+  actor: string;
+  forced: boolean;
+  weights: { before: Weights; after: Weights };
+  /** ISO time of the decision. */
+  at: string;
+}
+
+/** Where notices go; never blocks or throws into the decision path. */
+export interface NoticeSink {
+  announce(notices: readonly Notice[]): void;
+}
+
+export interface DecisionRound {
+  decisions: readonly Decision[];
+  /** Why the weights the decisions called for are not in effect, if so. */
+  failure: string | null;
+  before: Weights;
+  after: Weights;
+  /** Each region's phase after the round (a step that leads back up to serving is part of a restore). */
+  phases: Readonly<Record<string, RegionPhase['phase']>>;
+  at: number;
+}
+
+const AUTOMATION = 'vigil';
+const CHANGES: ReadonlySet<Decision['action']> = new Set(['drain', 'restore', 'step']);
+
+/**
+ * The notices of one decision round. A change the provider did not carry out is reported as `failed`
+ * (not as the change), blocked IMOC commands are not reported (the IMOC got the answer), dry-run
+ * decisions and pause/resume are not reported.
+ */
+export function noticesOf(round: DecisionRound): Notice[] {
+  const at = new Date(round.at).toISOString();
+  const weights = { before: round.before, after: round.after };
+  const notices: Notice[] = [];
+  let failureReported = false;
+  for (const d of round.decisions) {
+    const base = { region: d.region, rule: d.rule, reason: d.reason, actor: d.actor, forced: d.forced, weights, at };
+    if (d.outcome === 'proposed') notices.push({ ...base, event: 'proposed' });
+    else if (d.outcome === 'blocked' && d.actor === AUTOMATION) notices.push({ ...base, event: 'blocked' });
+    else if (d.outcome !== 'executed') continue;
+    else if (d.action === 'halt') notices.push({ ...base, event: 'halt' });
+    else if (CHANGES.has(d.action) && round.failure !== null) {
+      failureReported = true;
+      notices.push({ ...base, event: 'failed', rule: null, reason: `${d.action} of ${d.region ?? 'all regions'} not carried out: ${round.failure}` });
+    } else if (d.action === 'step') {
+      const phase = d.region === null ? undefined : round.phases[d.region];
+      notices.push({ ...base, event: phase === 'restoring' || phase === 'serving' ? 'restore' : 'step' });
+    } else if (d.action === 'drain' || d.action === 'restore') notices.push({ ...base, event: d.action });
+  }
+  if (round.failure !== null && !failureReported) {
+    notices.push({ event: 'failed', region: null, rule: null, reason: round.failure, actor: AUTOMATION, forced: false, weights, at });
+  }
+  return notices;
+}
+
+/** A failure outside any decision (the provider cannot be reconciled, a round failed). */
+export function failureNotice(reason: string, weights: Weights, at: number): Notice {
+  return {
+    event: 'failed',
+    region: null,
+    rule: null,
+    reason,
+    actor: AUTOMATION,
+    forced: false,
+    weights: { before: weights, after: weights },
+    at: new Date(at).toISOString(),
+  };
+}
+
+/** One line a person can read in a chat or a pager. */
+export function headline(notice: Notice): string {
+  const where = notice.region ?? 'all regions';
+  const by = notice.actor === AUTOMATION ? '' : ` by ${notice.actor}${notice.forced ? ' (forced)' : ''}`;
+  switch (notice.event) {
+    case 'halt':
+      return `Vigil halted the drain of ${where}: ${notice.reason}`;
+    case 'blocked':
+      return `Vigil did not drain ${where} (blocked by ${notice.rule ?? 'a safety rule'}): ${notice.reason}`;
+    case 'drain':
+      return `${where} is being drained${by}: ${notice.reason}`;
+    case 'step':
+      return `Drain of ${where} moved on: ${notice.reason}`;
+    case 'restore':
+      return `${where} is being restored${by}: ${notice.reason}`;
+    case 'failed':
+      return `Vigil failover failed (${where}): ${notice.reason}`;
+    case 'proposed':
+      return `Vigil proposes draining ${where}, waiting for the IMOC: ${notice.reason}`;
+  }
+}
