@@ -91,7 +91,7 @@ describe('notifications fan-out', () => {
   });
 });
 
-describe('${NAME} references in notifier configs', () => {
+describe('environment references in notifier configs', () => {
   it('are expanded from the environment when the notifiers are built', async () => {
     const r = await receiver();
     const { notifications } = build(`- { kind: webhook, url: "\${HOOK_BASE}/hook/\${HOOK_PATH}", headers: { authorization: "Bearer \${HOOK_TOKEN}" } }`, {
@@ -121,8 +121,8 @@ describe('${NAME} references in notifier configs', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(
       [
-        'vigil.yaml:6:19: environment variable SLACK_WEBHOOK_URL is not set (referenced as ${SLACK_WEBHOOK_URL})',
-        'vigil.yaml:8:19: environment variable PD_ROUTING_KEY is not set (referenced as ${PD_ROUTING_KEY})',
+        `vigil.yaml:6:19: environment variable SLACK_WEBHOOK_URL is not set (referenced as \${SLACK_WEBHOOK_URL})`,
+        `vigil.yaml:8:19: environment variable PD_ROUTING_KEY is not set (referenced as \${PD_ROUTING_KEY})`,
       ].join('\n'),
     );
   });
