@@ -24,6 +24,8 @@ export interface FailoverProjectOptions {
   steps?: string;
   /** Where the file provider writes, relative to the project (default weights.json). */
   weightsPath?: string;
+  /** YAML of spec.notify's items (each line indented for the list under `notify:`), if any. */
+  notify?: string;
 }
 
 export function makeFailoverProject(options: FailoverProjectOptions = {}): { dir: string; weightsFile: string } {
@@ -44,7 +46,7 @@ spec:
     steps: ${options.steps ?? '[ { weightPercent: 0 } ]'}
     failback: { mode: manual }
     provider: { kind: file, path: ${options.weightsPath ?? 'weights.json'} }
-`;
+${options.notify ? `  notify:\n${options.notify}\n` : ''}`;
   const dir = makeProject({ slos: TRIGGER_SLO, config });
   return { dir, weightsFile: path.join(dir, options.weightsPath ?? 'weights.json') };
 }
