@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { vigilConfigSchema } from '../config/kinds/vigil-config.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
+import type { NoticeSink } from '../notify/notice.js';
+import { notificationsFor } from '../notify/testing/notify-config.js';
+import { Receiver } from '../notify/testing/receiver.js';
 import { openDatabase } from '../store/database.js';
 import { FailoverStore } from '../store/failover-store.js';
 import { FailoverController } from './controller.js';
@@ -48,7 +51,7 @@ class SwitchableProvider implements WeightProvider {
   async close(): Promise<void> {}
 }
 
-function setup() {
+function setup(notices?: NoticeSink) {
   const db = openDatabase(':memory:');
   const store = new FailoverStore(db);
   const provider = new SwitchableProvider();
@@ -59,7 +62,7 @@ function setup() {
     rounds.count++;
     return {};
   };
-  const controller = new FailoverController({ orchestrator, store, provider, firing, config, clock, logger: silentLogger() });
+  const controller = new FailoverController({ orchestrator, store, provider, firing, config, clock, logger: silentLogger(), notices });
   return { db, store, provider, controller, rounds };
 }
 
@@ -90,6 +93,23 @@ describe('failover controller', () => {
     expect(controller.status().onHold).toBeNull();
     expect(controller.status().state.regions.eu).toEqual({ phase: 'serving' });
     expect(provider.weights).toEqual(FULL);
+    db.close();
+  });
+
+  it('tells the notifiers once that decisions are on hold, however many rounds and commands find the provider down', async () => {
+    const receiver = await Receiver.start();
+    const { notifications } = notificationsFor(`- { kind: webhook, url: "${receiver.url}/hook" }`);
+    const { db, store, provider, controller } = setup(notifications);
+    crashedMidDrain(store);
+    provider.mode = 'down';
+    await controller.start();
+    await controller.round();
+    await controller.command({ kind: 'drain', region: 'us', actor: 'imoc', reason: 'x', force: false });
+    await notifications.close();
+    await receiver.close();
+    expect(receiver.posts.map((p) => p.body)).toEqual([
+      expect.objectContaining({ event: 'failed', region: null, reason: expect.stringMatching(/switchable provider cannot be reconciled .*connection refused.*decisions on hold/) }),
+    ]);
     db.close();
   });
 
