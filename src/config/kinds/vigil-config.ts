@@ -97,6 +97,14 @@ export const vigilConfigSchema = z.strictObject({
           message: `is ${spec.failover.safety.minServingRegions} but only ${regions.length} regions are configured`,
         });
       }
+      const vantages = spec.vantages ?? regions;
+      if (spec.failover && vantages.length > 0 && spec.failover.triggers.quorum > vantages.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['failover', 'triggers', 'quorum'],
+          message: `is ${spec.failover.triggers.quorum} but only ${vantages.length} vantage region(s) probe: no region could ever be drained automatically`,
+        });
+      }
       if (spec.failover && regions.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['failover'], message: 'needs spec.regions to move traffic between' });
       }
