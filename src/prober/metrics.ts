@@ -18,21 +18,39 @@ const BLACKBOX_PHASES: ReadonlyArray<[keyof Phases, string]> = [
   ['transfer', 'transfer'],
 ];
 
-// Children of each labelled metric are looked up once per target, not hashed again on every attempt.
+// An attempt only updates plain numbers here; they are published into prom-client when it collects, at
+// scrape time. Setting ten labelled series per attempt (each set hashing the labels, URL included, and
+// allocating an entry that lives until the target's next attempt) cost an eighth of the prober's CPU and
+// filled the old generation with garbage.
 interface TargetSeries {
-  success: Gauge.Internal<TargetLabelName>;
-  duration: Gauge.Internal<TargetLabelName>;
-  httpStatus: Gauge.Internal<TargetLabelName> | null;
-  httpPhases: Array<[keyof Phases, Gauge.Internal<TargetLabelName | 'phase'>]>;
+  key: string;
+  labels: Record<TargetLabelName, string>;
+  http: boolean;
+  success: number;
+  /** Seconds. */
+  duration: number;
+  status: number;
+  /** Seconds per blackbox phase, in BLACKBOX_PHASES order, with their label sets; empty unless http. */
+  phases: Array<{ labels: Record<TargetLabelName | 'phase', string>; seconds: number }>;
+  /** Unix seconds; once seen, kept until an attempt sees another. */
+  certExpiry: number | undefined;
   counter: CounterSeries;
+  removed: boolean;
+}
+
+/** A cumulative count and how much of it prom-client has been given. */
+interface Tally {
+  labels: Record<CounterLabelName, string>;
+  count: number;
+  published: number;
 }
 
 interface CounterSeries {
   key: string;
   labels: { probe: string; target_region: string; vantage: string };
-  /** One child per failure label value used so far; removal walks them. */
-  totals: Map<string, Counter.Internal>;
-  successes: Counter.Internal;
+  /** One tally per failure label value used so far ("" for success); removal walks them. */
+  totals: Map<string, Tally>;
+  successes: Tally;
   targets: Set<string>;
 }
 
@@ -58,6 +76,8 @@ export class ProberMetrics implements SchedulerObserver {
   private readonly droppedBatches: Counter<'vantage'>;
   private readonly droppedResults: Counter<'vantage'>;
   private readonly series = new Map<string, TargetSeries>();
+  /** The scheduler passes the same labels object for every attempt of a target: found without a key. */
+  private readonly seriesByLabels = new WeakMap<TargetLabels, TargetSeries>();
   private readonly counters = new Map<string, CounterSeries>();
 
   constructor(registry: Registry = new Registry()) {
@@ -65,37 +85,68 @@ export class ProberMetrics implements SchedulerObserver {
     const registers = [registry];
     const targetLabels: TargetLabelName[] = ['probe', 'target', 'target_region', 'vantage'];
     const counterLabels: CounterLabelName[] = ['probe', 'target_region', 'vantage', 'failure'];
-    this.success = new Gauge({ name: 'probe_success', help: 'Whether the last probe was a success', labelNames: targetLabels, registers });
+    this.success = new Gauge({
+      name: 'probe_success',
+      help: 'Whether the last probe was a success',
+      labelNames: targetLabels,
+      registers,
+      collect: () => {
+        for (const s of this.series.values()) this.success.set(s.labels, s.success);
+      },
+    });
     this.duration = new Gauge({
       name: 'probe_duration_seconds',
       help: 'How long the last probe took to complete in seconds',
       labelNames: targetLabels,
       registers,
+      collect: () => {
+        for (const s of this.series.values()) this.duration.set(s.labels, s.duration);
+      },
     });
     this.httpStatus = new Gauge({
       name: 'probe_http_status_code',
       help: 'Response HTTP status code of the last probe (0 when no response arrived)',
       labelNames: targetLabels,
       registers,
+      collect: () => {
+        for (const s of this.series.values()) if (s.http) this.httpStatus.set(s.labels, s.status);
+      },
     });
     this.httpPhase = new Gauge({
       name: 'probe_http_duration_seconds',
       help: 'Duration of the last HTTP probe by phase, summed over all redirects',
       labelNames: [...targetLabels, 'phase'],
       registers,
+      collect: () => {
+        for (const s of this.series.values()) for (const phase of s.phases) this.httpPhase.set(phase.labels, phase.seconds);
+      },
     });
     this.certExpiry = new Gauge({
       name: 'probe_ssl_earliest_cert_expiry',
       help: 'Unix time of the earliest expiring certificate in the chain of the last probe',
       labelNames: targetLabels,
       registers,
+      collect: () => {
+        for (const s of this.series.values()) if (s.certExpiry !== undefined) this.certExpiry.set(s.labels, s.certExpiry);
+      },
     });
-    this.total = new Counter({ name: 'vigil_probe_total', help: 'Probe attempts, by failure kind ("" for success)', labelNames: counterLabels, registers });
+    this.total = new Counter({
+      name: 'vigil_probe_total',
+      help: 'Probe attempts, by failure kind ("" for success)',
+      labelNames: counterLabels,
+      registers,
+      collect: () => {
+        for (const counter of this.counters.values()) for (const tally of counter.totals.values()) publish(this.total, tally);
+      },
+    });
     this.successTotal = new Counter({
       name: 'vigil_probe_success_total',
       help: 'Successful probe attempts (failure is always "")',
       labelNames: counterLabels,
       registers,
+      collect: () => {
+        for (const counter of this.counters.values()) publish(this.successTotal, counter.successes);
+      },
     });
     const slotLabels: Array<'probe' | 'target_region' | 'vantage'> = ['probe', 'target_region', 'vantage'];
     this.skippedTotal = new Counter({
@@ -155,20 +206,25 @@ export class ProberMetrics implements SchedulerObserver {
 
   attempted(labels: TargetLabels, result: ProbeResult, outcome: Outcome): void {
     const series = this.seriesFor(labels);
-    series.success.set(result.ok ? 1 : 0);
-    series.duration.set(result.latencyMs / 1000);
-    series.httpStatus?.set(result.status ?? 0);
-    for (const [phase, gauge] of series.httpPhases) gauge.set((outcome.phases?.[phase] ?? 0) / 1000);
-    if (outcome.certExpiresAt !== undefined) this.certExpiry.set(targetLabelValues(labels), outcome.certExpiresAt / 1000);
+    series.success = result.ok ? 1 : 0;
+    series.duration = result.latencyMs / 1000;
+    series.status = result.status ?? 0;
+    const phases = outcome.phases;
+    for (let i = 0; i < series.phases.length; i++) {
+      const phase = series.phases[i];
+      const name = BLACKBOX_PHASES[i]?.[0];
+      if (phase && name) phase.seconds = (phases?.[name] ?? 0) / 1000;
+    }
+    if (outcome.certExpiresAt !== undefined) series.certExpiry = outcome.certExpiresAt / 1000;
     const { counter } = series;
     const failure = result.failure ?? '';
     let total = counter.totals.get(failure);
     if (!total) {
-      total = this.total.labels({ ...counter.labels, failure });
+      total = { labels: { ...counter.labels, failure }, count: 0, published: 0 };
       counter.totals.set(failure, total);
     }
-    total.inc();
-    if (result.ok) counter.successes.inc();
+    total.count++;
+    if (result.ok) counter.successes.count++;
   }
 
   skipped(labels: TargetLabels, slots: number): void {
@@ -192,6 +248,7 @@ export class ProberMetrics implements SchedulerObserver {
     const key = targetKey(labels);
     const series = this.series.get(key);
     this.series.delete(key);
+    if (series) series.removed = true;
     const target = targetLabelValues(labels);
     for (const gauge of [this.success, this.duration, this.httpStatus, this.certExpiry]) gauge.remove(target);
     for (const [, phase] of BLACKBOX_PHASES) this.httpPhase.remove({ ...target, phase });
@@ -228,9 +285,14 @@ export class ProberMetrics implements SchedulerObserver {
   }
 
   private seriesFor(labels: TargetLabels): TargetSeries {
+    const cached = this.seriesByLabels.get(labels);
+    if (cached && !cached.removed) return cached;
     const key = targetKey(labels);
     const known = this.series.get(key);
-    if (known) return known;
+    if (known) {
+      this.seriesByLabels.set(labels, known);
+      return known;
+    }
     const target = targetLabelValues(labels);
     const slot = slotLabelValues(labels);
     const counterKey = `${slot.probe}\u0000${slot.target_region}\u0000${slot.vantage}`;
@@ -238,22 +300,35 @@ export class ProberMetrics implements SchedulerObserver {
       key: counterKey,
       labels: slot,
       totals: new Map(),
-      successes: this.successTotal.labels({ ...slot, failure: '' }),
+      successes: { labels: { ...slot, failure: '' }, count: 0, published: 0 },
       targets: new Set<string>(),
     };
     counter.targets.add(key);
     this.counters.set(counterKey, counter);
     const http = labels.type === 'http';
     const series: TargetSeries = {
-      success: this.success.labels(target),
-      duration: this.duration.labels(target),
-      httpStatus: http ? this.httpStatus.labels(target) : null,
-      httpPhases: http ? BLACKBOX_PHASES.map(([ours, theirs]) => [ours, this.httpPhase.labels({ ...target, phase: theirs })]) : [],
+      key,
+      labels: target,
+      http,
+      success: 0,
+      duration: 0,
+      status: 0,
+      phases: http ? BLACKBOX_PHASES.map(([, theirs]) => ({ labels: { ...target, phase: theirs }, seconds: 0 })) : [],
+      certExpiry: undefined,
       counter,
+      removed: false,
     };
     this.series.set(key, series);
+    this.seriesByLabels.set(labels, series);
     return series;
   }
+}
+
+/** Hands prom-client what a tally counted since the last scrape (a series appears with its first count). */
+function publish(counter: Counter<CounterLabelName>, tally: Tally): void {
+  if (tally.count === tally.published) return;
+  counter.inc(tally.labels, tally.count - tally.published);
+  tally.published = tally.count;
 }
 
 function targetKey(labels: TargetLabels): string {
