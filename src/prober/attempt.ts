@@ -1,8 +1,9 @@
 // One attempt under the scheduler's timeout: the runner's signal aborts at the timeout, and if the runner
 // still has not answered a grace period later, the attempt is recorded as a timeout without it.
+import { abortsAtTimeout } from './kinds/attempt.js';
 import type { ProbeRunner } from './kinds/kind.js';
 import { failure, type Outcome } from './outcome.js';
-import type { Timers } from './timers.js';
+import type { TimerHandle, Timers } from './timers.js';
 
 /** How long past its timeout a runner may take to notice the abort before the scheduler stops waiting. */
 export const OVERRUN_GRACE_MS = 100;
@@ -32,17 +33,23 @@ export function startAttempt(runner: ProbeRunner, timeoutMs: number, timers: Tim
     resolveEnd = resolve;
   });
   let settled = false;
+  // One timer at a time: the timeout, then (only for a runner that has not answered by then) the grace.
+  let timer: TimerHandle | null = null;
   const settle = (value: AttemptEnd) => {
     if (settled) return;
     settled = true;
-    abortTimer.cancel();
-    deadline.cancel();
+    timer?.cancel();
+    timer = null;
     resolveEnd(value);
   };
-  const abortTimer = timers.setTimer(timeoutMs, () => controller.abort(new DOMException('probe timed out', 'TimeoutError')));
-  const deadline = timers.setTimer(timeoutMs + graceMs, () => {
-    settle({ outcome: failure('timeout', timers.now() - startedAt), overran: true, runnerError: null });
+  timer = timers.setTimer(timeoutMs, () => {
+    timer = timers.setTimer(graceMs, () => {
+      settle({ outcome: failure('timeout', timers.now() - startedAt), overran: true, runnerError: null });
+    });
+    controller.abort(new DOMException('probe timed out', 'TimeoutError'));
   });
+  // The kinds' attempts rely on this signal for their timeout instead of arming their own timer.
+  abortsAtTimeout(controller.signal);
 
   let attempt: Promise<Outcome>;
   try {

@@ -6,6 +6,14 @@ import { type AttemptStage, classifyError } from './classify.js';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
+/** Signals that abort with a TimeoutError at the attempt's timeout (the scheduler's): no second timer is needed. */
+const deadlineSignals = new WeakSet<AbortSignal>();
+
+/** Declares that `signal` aborts with a TimeoutError when the attempt's timeout is up. */
+export function abortsAtTimeout(signal: AbortSignal): void {
+  deadlineSignals.add(signal);
+}
+
 export class Attempt {
   readonly startedAt = performance.now();
   /** What the attempt is doing now, for the timeout's detail and for classifying resets. */
@@ -17,14 +25,14 @@ export class Attempt {
   status: number | undefined;
   private settled = false;
   private readonly releases: Array<() => void> = [];
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout | null;
 
   constructor(
     private readonly resolve: (outcome: Outcome) => void,
     private readonly timeoutMs: number,
     private readonly signal: AbortSignal,
   ) {
-    this.timer = setTimeout(this.onTimeout, timeoutMs);
+    this.timer = deadlineSignals.has(signal) ? null : setTimeout(this.onTimeout, timeoutMs);
     if (signal.aborted) this.onAbort();
     else signal.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -74,7 +82,7 @@ export class Attempt {
   private settle(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.signal.removeEventListener('abort', this.onAbort);
     this.resolve(outcome);
     for (const release of this.releases) {
@@ -92,7 +100,9 @@ export class Attempt {
   };
 
   private readonly onAbort = (): void => {
-    this.fail('timeout', `aborted by the prober during ${this.stage}`);
+    const reason: unknown = this.signal.reason;
+    if (reason instanceof DOMException && reason.name === 'TimeoutError') this.onTimeout();
+    else this.fail('timeout', `aborted by the prober during ${this.stage}`);
   };
 }
 
