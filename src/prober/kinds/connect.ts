@@ -216,18 +216,33 @@ export function openConnection(
       finish(error instanceof Error ? error : new Error(String(error)));
     }
   };
-  if (isIP(endpoint.host)) {
-    attempt.addPhase('dns', 0);
-    connectSafely(endpoint.host);
-    return;
-  }
-  attempt.stage = 'dns';
-  const lookupStart = performance.now();
-  const family = endpoint.ipFamily === 'any' ? 0 : endpoint.ipFamily;
-  (endpoint.lookup ?? systemLookup)(endpoint.host, family, (error, address) => {
-    attempt.addPhase('dns', performance.now() - lookupStart);
+  resolveHost(attempt, endpoint.host, endpoint.ipFamily, endpoint.lookup, (error, address) => {
     if (finished) return;
     if (error) finish(error);
     else connectSafely(address);
+  });
+}
+
+/**
+ * The address of `host` for an attempt: as written when it is an IP (a zero dns phase), else from `lookup`
+ * (default: the system's), timing the dns phase. `then` may run after the attempt settled: check first.
+ */
+export function resolveHost(
+  attempt: Attempt,
+  host: string,
+  ipFamily: IpFamily,
+  lookup: HostLookup | undefined,
+  then: (error: Error | null, address: string) => void,
+): void {
+  if (isIP(host)) {
+    attempt.addPhase('dns', 0);
+    then(null, host);
+    return;
+  }
+  attempt.stage = 'dns';
+  const startedAt = performance.now();
+  (lookup ?? systemLookup)(host, ipFamily === 'any' ? 0 : ipFamily, (error, address) => {
+    attempt.addPhase('dns', performance.now() - startedAt);
+    then(error, address);
   });
 }

@@ -1,10 +1,8 @@
 // The dns probe: one question per attempt to a given server (UDP with TCP fallback, or TCP) or through
 // the system resolver, judged on RCODE, AA bit, answer count and an answer regex.
-import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
-import { systemLookup } from '../connect.js';
+import { resolveHost } from '../connect.js';
 import { defineProbeKind, type ProbeRunner, type RunnerInput } from '../kind.js';
 import { DnsExpectationCheck, type DnsReply } from './reply.js';
 import { type DnsSettings, type DnsTarget, dnsSettingsSchema, dnsTargetLabel, dnsTargetSchema } from './schema.js';
@@ -38,7 +36,12 @@ export class DnsRunner implements ProbeRunner {
         askSystemResolver(attempt, this.question, timeoutMs, this.options.systemServers, judge);
         return;
       }
-      this.resolveServer(attempt, server.host, (ip) => {
+      resolveHost(attempt, server.host, settings.ipFamily, this.input.lookup, (error, ip) => {
+        if (attempt.done) return;
+        if (error) {
+          attempt.failWith(error);
+          return;
+        }
         const endpoint: DnsEndpoint = { ip, port: server.port };
         if (settings.transport === 'tcp') askOverTcp(attempt, endpoint, this.question, judge);
         else askOverUdp(attempt, endpoint, this.question, judge);
@@ -56,24 +59,6 @@ export class DnsRunner implements ProbeRunner {
     const context = `${reply.rcode}, ${reply.records.length} ${this.question.type} records${note ? `; ${note}` : ''}`;
     if (problem) attempt.fail('assertion_failed', `${problem} (${context})`);
     else attempt.succeed(context);
-  }
-
-  /** The server's address: as written when it is an IP, else from the system's name lookup. */
-  private resolveServer(attempt: Attempt, host: string, then: (ip: string) => void): void {
-    if (isIP(host)) {
-      attempt.addPhase('dns', 0);
-      then(host);
-      return;
-    }
-    attempt.stage = 'dns';
-    const startedAt = performance.now();
-    const family = this.input.settings.ipFamily === 'any' ? 0 : this.input.settings.ipFamily;
-    (this.input.lookup ?? systemLookup)(host, family, (error, address) => {
-      attempt.addPhase('dns', performance.now() - startedAt);
-      if (attempt.done) return;
-      if (error) attempt.failWith(error);
-      else then(address);
-    });
   }
 }
 

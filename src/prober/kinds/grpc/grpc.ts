@@ -7,7 +7,7 @@ import { type ChannelCredentials, type ChannelOptions, Client, credentials, Meta
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
 import { classifyGrpcStatus } from '../classify.js';
-import { type HostLookup, loadTlsTrust, systemLookup } from '../connect.js';
+import { type HostLookup, loadTlsTrust, resolveHost, systemLookup } from '../connect.js';
 import { defineProbeKind, type ProbeRunner, type RunnerInput } from '../kind.js';
 import {
   decodeHealthCheckResponse,
@@ -87,7 +87,11 @@ class GrpcRunner implements ProbeRunner {
       }
       this.current = attempt;
       if (this.settings.reuseConnections) attempt.certExpiresAt = this.keptCertExpiresAt;
-      this.resolve(attempt, (ip) => this.check(attempt, channelTarget(ip, this.target.port)));
+      resolveHost(attempt, this.target.host, this.settings.ipFamily, this.lookup, (error, ip) => {
+        if (attempt.done) return;
+        if (error) attempt.failWith(error);
+        else this.check(attempt, channelTarget(ip, this.target.port));
+      });
     });
   }
 
@@ -129,25 +133,6 @@ class GrpcRunner implements ProbeRunner {
     const serving = response?.status ?? 0;
     if (serving === SERVING) attempt.succeed('SERVING');
     else attempt.fail('assertion_failed', `health status ${servingStatusName(serving)}${this.request.service ? ` for service "${this.request.service}"` : ''}`);
-  }
-
-  /** The target's address: as written when it is an IP, else from the lookup. */
-  private resolve(attempt: Attempt, then: (ip: string) => void): void {
-    const { host } = this.target;
-    if (isIP(host)) {
-      attempt.addPhase('dns', 0);
-      then(host);
-      return;
-    }
-    attempt.stage = 'dns';
-    const startedAt = performance.now();
-    const family = this.settings.ipFamily === 'any' ? 0 : this.settings.ipFamily;
-    this.lookup(host, family, (error, address) => {
-      attempt.addPhase('dns', performance.now() - startedAt);
-      if (attempt.done) return;
-      if (error) attempt.failWith(error);
-      else then(address);
-    });
   }
 
   /** A new channel, or the kept one while the target resolves to the same address. */
