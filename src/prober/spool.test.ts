@@ -58,6 +58,7 @@ describe('Spool', () => {
       ['2', 2],
     ]);
     expect(await drain(spool)).toEqual(['3', '4', '5']);
+    await spool.close();
   });
 
   it('drops the oldest batches past the byte bound, and the drop survives a restart', async () => {
@@ -71,6 +72,7 @@ describe('Spool', () => {
     await spool.close();
     const again = await Spool.open({ path: file, maxBytes: size * 2 + 10 });
     expect(await drain(again)).toEqual(['2', '3']);
+    await again.close();
   });
 
   it('cuts off a torn last line left by a crash mid-append and keeps the whole batches before it', async () => {
@@ -83,6 +85,7 @@ describe('Spool', () => {
     expect(again.batches).toBe(2);
     await again.append([entry('d')]);
     expect(await drain(again)).toEqual(['a', 'b', 'd']);
+    await again.close();
   });
 
   it('compacts the file when acknowledged batches outweigh the waiting ones', async () => {
@@ -95,5 +98,6 @@ describe('Spool', () => {
     expect(statSync(file).size).toBeLessThan(1_500_000);
     expect(readFileSync(file, 'utf8')).not.toContain('"b0"');
     expect(await drain(spool)).toEqual(ids.slice(55));
+    await spool.close();
   });
 });
