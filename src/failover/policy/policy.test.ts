@@ -162,6 +162,23 @@ describe('IMOC commands', () => {
     expect(last.weights).toEqual({ eu: 0, us: 100 });
   });
 
+  it('never count a region being restored as the weight left, since it falls back to drained if it fails again', () => {
+    // Found by the property test below (seed 1173207831): eu restoring, us drained, asia force-drained; then
+    // eu failed again and fell back while asia finished its drain, leaving no weight anywhere.
+    const three = policyConfig({ safety: { minServingRegions: 1, maxDrainedRegions: 1, cooldown: '15m' } });
+    const cmd = (kind: 'drain' | 'restore', region: string, force: boolean): Command => ({ kind, region, actor: 'ana', reason: 'x', force });
+    let state = initialState(Object.keys(three.regions));
+    state = decide(state, { now: 0, firing: {}, commands: [cmd('drain', 'eu', true)] }, three).state;
+    state = decide(state, { now: 0, firing: {}, commands: [cmd('drain', 'us', true)] }, three).state;
+    state = decide(state, { now: 2 * MIN, firing: {} }, three).state;
+    state = decide(state, { now: 2 * MIN, firing: {}, commands: [cmd('restore', 'eu', false)] }, three).state;
+    expect(state.regions.eu?.phase).toBe('restoring');
+    const asia = decide(state, { now: 2 * MIN, firing: firing([['eu', 'eu'], ['eu', 'asia']]), commands: [cmd('drain', 'asia', true)] }, three);
+    expect(asia.decisions).toContainEqual(expect.objectContaining({ region: 'asia', outcome: 'blocked', rule: 'zero_total_weight' }));
+    const later = decide(asia.state, { now: 4 * MIN, firing: {} }, three);
+    expect(totalWeight(weightsOf(later.state.regions, three))).toBeGreaterThan(0);
+  });
+
   it('restore walks the steps back up to full weight', () => {
     let state = initialState(Object.keys(config.regions));
     state = decide(state, { now: 0, firing: healthy, commands: [{ kind: 'drain', region: 'eu', actor: 'a', reason: 'r', force: false }] }, config).state;

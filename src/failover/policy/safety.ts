@@ -80,11 +80,15 @@ export function checkDrain(state: PolicyState, region: string, now: number, conf
   return { rule: null, reason: 'all safety rules pass' };
 }
 
-/** A drain that would (once every drain in progress completes) leave no weight anywhere is refused even when forced. */
+/**
+ * A drain that could leave no weight anywhere is refused even when forced: once every drain in progress
+ * completes and every restore in progress falls back (a region being restored returns to drained if it
+ * fails again), some fully serving region must be left.
+ */
 export function leavesWeight(state: PolicyState, region: string, config: PolicyConfig): boolean {
   const after: Record<string, RegionPhase> = {};
   for (const [name, phase] of Object.entries(state.regions)) {
-    after[name] = name === region || phase.phase === 'draining' ? { phase: 'drained', since: 0, origin: 'manual' } : phase;
+    after[name] = name === region || phase.phase !== 'serving' ? { phase: 'drained', since: 0, origin: 'manual' } : phase;
   }
   return totalWeight(weightsOf(after, config)) > 0;
 }
