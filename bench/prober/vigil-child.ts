@@ -5,7 +5,7 @@
 // transform adds work to hot paths (a name-setting call for every closure it creates).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -127,6 +127,16 @@ function definition(): ProbeDefinition {
 function traceEverySecond(second: { done: number; ok: number; timeouts: number }): void {
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
+  const gc = { minor: 0, major: 0, pausedMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+      else gc.major++;
+      gc.pausedMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   let cpu = process.cpuUsage();
   let at = performance.now();
   const t0 = at;
@@ -136,8 +146,10 @@ function traceEverySecond(second: { done: number; ok: number; timeouts: number }
     const core = ((used.user + used.system) / 1000 / (now - at)) * 100;
     process.stderr.write(
       `vigil t=${((now - t0) / 1000).toFixed(0)}s done ${second.done} ok ${second.ok} timeouts ${second.timeouts} ` +
-        `core ${core.toFixed(0)}% loop-lag max ${(lag.max / 1e6).toFixed(1)} ms rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB\n`,
+        `core ${core.toFixed(0)}% loop-lag max ${(lag.max / 1e6).toFixed(1)} ms rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB ` +
+        `gc ${gc.minor} minor ${gc.major} other, paused ${gc.pausedMs.toFixed(1)} ms (max ${gc.maxMs.toFixed(1)})\n`,
     );
+    Object.assign(gc, { minor: 0, major: 0, pausedMs: 0, maxMs: 0 });
     second.done = 0;
     second.ok = 0;
     second.timeouts = 0;
