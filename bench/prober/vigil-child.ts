@@ -5,8 +5,13 @@
 // transform adds work to hot paths (a name-setting call for every closure it creates).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
+import {
+  monitorEventLoopDelay,
+  type NodeGCPerformanceDetail,
+  PerformanceObserver,
+  constants as perfConstants,
+} from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ProbeKind, ProbeType } from '../../src/prober/kinds/kind.js';
@@ -130,7 +135,8 @@ function traceEverySecond(second: { done: number; ok: number; timeouts: number }
   const gc = { minor: 0, major: 0, pausedMs: 0, maxMs: 0 };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+      // A gc entry carries its kind in `detail`, which the PerformanceEntry type does not declare.
+      const kind = (entry as { detail?: NodeGCPerformanceDetail }).detail?.kind;
       if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
       else gc.major++;
       gc.pausedMs += entry.duration;
