@@ -1,10 +1,10 @@
 // Benchmark: latency of the haproxy provider against a real HAProxy (Debian's /usr/sbin/haproxy) on loopback:
 // read(), and apply() of a drain and of a restore (state read, the set commands, read-back), alternating.
 import { performance } from 'node:perf_hooks';
-import { silentLogger } from '../src/lib/logger.js';
 import { HaproxyProvider } from '../src/failover/providers/haproxy/haproxy.js';
 import { haproxyProviderSchema } from '../src/failover/providers/haproxy/schema.js';
 import { type Backend, startBackend, startHaproxy } from '../src/failover/providers/haproxy/testing/haproxy.js';
+import { silentLogger } from '../src/lib/logger.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const SERVERS_PER_REGION = Number(process.env.BENCH_SERVERS_PER_REGION ?? 2);

@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defineSlo } from '../test/helpers/definitions.js';
 import { SloEngine } from '../src/slo/engine/engine.js';
 import { BucketStore } from '../src/store/bucket-store.js';
 import { openDatabase } from '../src/store/database.js';
+import { defineSlo } from '../test/helpers/definitions.js';
 
 const SLOS = Number(process.env.BENCH_SLOS ?? 1000);
 const REGIONS = ['eu-west1', 'us-central1', 'asia-east1'];

@@ -2,8 +2,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { getReport, type IngestBody } from './helpers/http.js';
-import { makeProject } from './helpers/project.js';
 import { startVigil } from './helpers/processes.js';
+import { makeProject } from './helpers/project.js';
 
 describe('vigil up (the npm start command)', () => {
   it('prints its URL, serves /healthz, /api/v1/slos and /, and stops cleanly on Ctrl-C', async () => {

@@ -1,7 +1,7 @@
 // `vigil failover status|drain|restore|pause|resume|audit`: the IMOC's commands against a running server's
 // /api/v1/failover. Exit 0 when executed, 1 when the policy blocked it (or the provider failed), 2 on
 // usage and connection errors.
-import { type Command as Program, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command as Program } from 'commander';
 import type { z } from 'zod';
 import {
   type AuditEntryJson,

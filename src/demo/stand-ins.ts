@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { closeHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
 
 export const faultSchema = z.strictObject({
@@ -101,11 +102,7 @@ export async function startStandIn(region: string, port: number, random: () => n
     region,
     url,
     fault: () => fault,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeHttpServer(server),
   };
 }
 

@@ -10,7 +10,7 @@ import { FailoverStore } from '../store/failover-store.js';
 import { FailoverController } from './controller.js';
 import { Orchestrator } from './orchestrator.js';
 import { initialState, type PolicyConfig } from './policy/types.js';
-import type { Weights, WeightProvider } from './providers/provider.js';
+import type { WeightProvider, Weights } from './providers/provider.js';
 
 const spec = vigilConfigSchema.parse({
   apiVersion: 'vigil/v1',

@@ -11,7 +11,7 @@ import { FailoverStore } from '../store/failover-store.js';
 import { FailoverController } from './controller.js';
 import { Orchestrator } from './orchestrator.js';
 import type { Command, PolicyConfig, PolicyState } from './policy/types.js';
-import type { Weights, WeightProvider } from './providers/provider.js';
+import type { WeightProvider, Weights } from './providers/provider.js';
 import type { Firing } from './signals.js';
 
 const REGIONS = ['eu', 'us', 'asia'] as const;

@@ -10,7 +10,7 @@ import { FailoverStore } from '../store/failover-store.js';
 import { Orchestrator } from './orchestrator.js';
 import { initialState, type PolicyConfig } from './policy/types.js';
 import { FileProvider } from './providers/file/file.js';
-import type { Weights, WeightProvider } from './providers/provider.js';
+import type { WeightProvider, Weights } from './providers/provider.js';
 import type { Firing } from './signals.js';
 
 const MIN = 60_000;

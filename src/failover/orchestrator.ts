@@ -8,7 +8,7 @@ import type { AuditEntry, FailoverStore } from '../store/failover-store.js';
 import { decide } from './policy/policy.js';
 import { totalWeight, weightsOf } from './policy/safety.js';
 import { type Command, type Decision, initialState, type PolicyConfig, type PolicyState, SAFETY_RULES } from './policy/types.js';
-import type { Weights, WeightProvider } from './providers/provider.js';
+import type { WeightProvider, Weights } from './providers/provider.js';
 import type { Firing } from './signals.js';
 
 export interface OrchestratorOptions {

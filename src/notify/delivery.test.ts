@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AttemptFailure, DeliveryQueue, type DeliveryOutcome } from './delivery.js';
+import { type AttemptFailure, type DeliveryOutcome, DeliveryQueue } from './delivery.js';
 import type { OutgoingPost } from './notifier.js';
 import { Receiver } from './testing/receiver.js';
 

@@ -4,7 +4,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { type DeliveryOptions, DeliveryQueue, type DeliveryOutcome } from './delivery.js';
+import { type DeliveryOptions, type DeliveryOutcome, DeliveryQueue } from './delivery.js';
 import { type Notice, type NoticeSink, RECURRING_EVENTS } from './notice.js';
 import type { Notifier } from './notifier.js';
 

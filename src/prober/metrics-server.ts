@@ -2,6 +2,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { closeHttpServer } from '../lib/http-server.js';
 
 export interface MetricsServerOptions {
   registry: Registry;
@@ -56,10 +57,6 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Runni
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeHttpServer(server),
   };
 }

@@ -2,8 +2,8 @@
 // retried batch once. When the sink fails, batches go to the spool and are retried with backoff, oldest
 // first; batches the server refuses as invalid are dropped and counted.
 import { type Logger, silentLogger } from '../lib/logger.js';
-import type { ProbeResult } from './model.js';
 import { parseBatchBody, serializeBatch } from './batch-body.js';
+import type { ProbeResult } from './model.js';
 import type { Spool, SpoolEntry } from './spool.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
 

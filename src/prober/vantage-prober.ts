@@ -5,7 +5,7 @@ import type { ProbeKind, ProbeType } from './kinds/kind.js';
 import type { ProberMetrics } from './metrics.js';
 import type { ProbeDefinition, ProbeResult } from './model.js';
 import { type ReloadSummary, Scheduler, type TargetLabels } from './scheduler.js';
-import { Shipper, type ShipperObserver, type ResultSink } from './shipper.js';
+import { type ResultSink, Shipper, type ShipperObserver } from './shipper.js';
 import type { Spool } from './spool.js';
 import type { Timers } from './timers.js';
 

@@ -5,15 +5,15 @@ import type { FailoverController } from '../failover/controller.js';
 import type { Logger } from '../lib/logger.js';
 import type { SloMonitor } from '../slo/monitor.js';
 import type { BucketStore } from '../store/bucket-store.js';
+import type { Catalog } from './catalog.js';
 import { HttpError, NotFoundError, UnauthorizedError } from './errors.js';
 import { renderOverview } from './pages/overview.js';
-import type { Catalog } from './catalog.js';
-import type { ServerMetrics } from './server-metrics.js';
 import { eventsRouter } from './routes/events.js';
 import { failoverRouter } from './routes/failover.js';
 import { probesRouter } from './routes/probes.js';
 import { resultsRouter } from './routes/results.js';
 import { slosRouter } from './routes/slos.js';
+import type { ServerMetrics } from './server-metrics.js';
 
 export interface AppOptions {
   monitor: SloMonitor;

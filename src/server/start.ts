@@ -2,21 +2,22 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { requireDefinitions } from '../config/load.js';
 import { vantagesOf } from '../config/kinds/vigil-config.js';
+import { requireDefinitions } from '../config/load.js';
 import { ConfigError, countErrors } from '../config/problems.js';
-import { Catalog } from './catalog.js';
-import { startInProcessProbers } from './in-process-probers.js';
-import { ServerMetrics } from './server-metrics.js';
 import { createFailoverController } from '../failover/controller.js';
-import { notificationsFromConfig } from '../notify/notifications-from-config.js';
 import { type Clock, systemClock } from '../lib/clock.js';
+import { closeHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
+import { notificationsFromConfig } from '../notify/notifications-from-config.js';
 import { SloEngine } from '../slo/engine/engine.js';
 import { SloMonitor } from '../slo/monitor.js';
 import { BucketStore } from '../store/bucket-store.js';
 import { openDatabase } from '../store/database.js';
 import { createApp } from './app.js';
+import { Catalog } from './catalog.js';
+import { startInProcessProbers } from './in-process-probers.js';
+import { ServerMetrics } from './server-metrics.js';
 
 export interface StartOptions {
   /** vigil.yaml; when absent, defaults apply and definitions are read from `root`. */
@@ -127,10 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await failover?.close();
       await notifications.close();
       catalog.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeHttpServer(server);
       engine.close();
       db.close();
     },

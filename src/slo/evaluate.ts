@@ -1,8 +1,8 @@
 // Turns window sums into an SLO status at one instant: SLI, error budget, burn rates and alerts.
 // Pure: where the sums come from (prefix sums over imported events, or the engine's running sums) is the caller's.
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
-import { REPORTED_BURN_WINDOWS } from './math/default-windows.js';
 import { alertThreshold, burnRate, burnsAtLeast, type Counts, type ErrorBudget, errorBudget, sli } from './math/budget.js';
+import { REPORTED_BURN_WINDOWS } from './math/default-windows.js';
 import { type Rational, toNumber } from './math/rational.js';
 import { periodAt, rollingWindow, sloWindow, type UnitWindow, unitMinutes } from './math/windows.js';
 import type { AlertWindowSpec, Severity, SloDefinition } from './model.js';

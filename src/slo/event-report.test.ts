@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineSlo } from '../../test/helpers/definitions.js';
-import type { SloDefinition } from './model.js';
 import { EventReport } from './event-report.js';
+import type { SloDefinition } from './model.js';
 import type { EventRecord } from './sources/events-file.js';
 
 const T0 = Date.parse('2026-11-10T12:00:00Z');

@@ -1,12 +1,12 @@
 // Computes every SLO at one instant from a known set of events (`vigil report --events`), with prefix sums.
 import { MINUTE_MS } from '../lib/duration.js';
+import { evaluateSlo, type SloStatus, type WindowSums } from './evaluate.js';
 import type { Counts } from './math/budget.js';
 import { unitCounts } from './math/timeslices.js';
 import { unitMinutes } from './math/windows.js';
 import type { SloDefinition } from './model.js';
-import { evaluateSlo, type SloStatus, type WindowSums } from './evaluate.js';
-import { UnitSeries } from './unit-series.js';
 import type { EventRecord } from './sources/events-file.js';
+import { UnitSeries } from './unit-series.js';
 
 /** Minute buckets of one SLO: all events, and per target region. */
 class SloBuckets {

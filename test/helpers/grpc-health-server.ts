@@ -1,6 +1,6 @@
 // Test support: a grpc-js server on 127.0.0.1 serving grpc.health.v1.Health/Check from a status table,
 // as real services do (an unknown service is NOT_FOUND), optionally over TLS.
-import { type Metadata, type sendUnaryData, Server, ServerCredentials, type ServerUnaryCall, status } from '@grpc/grpc-js';
+import { type Metadata, Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import {
   decodeHealthCheckRequest,
   encodeHealthCheckResponse,

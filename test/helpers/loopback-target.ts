@@ -1,6 +1,7 @@
 // An HTTP service on loopback for probes to hit: answers "ok" on every path and counts requests per path.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeHttpServer } from '../../src/lib/http-server.js';
 
 export class LoopbackTarget {
   private readonly hits = new Map<string, number>();
@@ -28,10 +29,7 @@ export class LoopbackTarget {
     const server = this.server;
     this.server = null;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeHttpServer(server);
   }
 }
 

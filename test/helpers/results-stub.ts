@@ -2,6 +2,7 @@
 // with 503, refusing connections (stopped) and refusing chosen batches as invalid (400).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeHttpServer } from '../../src/lib/http-server.js';
 
 export type StubMode = 'ok' | '503';
 
@@ -57,9 +58,6 @@ export class ResultsStub {
     const server = this.server;
     this.server = null;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeHttpServer(server);
   }
 }

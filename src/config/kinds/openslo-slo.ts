@@ -1,6 +1,7 @@
 // OpenSLO v1 SLO documents, mapped onto the same model as Vigil's own: one objective, one time window,
 // an inline ratioMetric indicator from Prometheus or Cloud Monitoring.
 import { z } from 'zod';
+import { MINUTE_MS, parseDuration } from '../../lib/duration.js';
 import type { RatioSource, SloDefinition, SloWindow } from '../../slo/model.js';
 import { rfc1123Label } from '../fields.js';
 import type { Problem } from '../problems.js';
@@ -13,7 +14,6 @@ import {
   timeslices,
   timeZone,
 } from './slo-fields.js';
-import { MINUTE_MS, parseDuration } from '../../lib/duration.js';
 
 const SOURCE_TYPES: Record<string, RatioSource> = {
   prometheus: 'prometheus',

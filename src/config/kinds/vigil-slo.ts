@@ -1,8 +1,8 @@
 // The native SLO document (apiVersion vigil/v1, kind SLO): schema and mapping to the engine's model.
 import { z } from 'zod';
-import { duration, isMap, isString, minutes, oneOf, rfc1123Label, withText } from '../fields.js';
 import { fromDecimal } from '../../slo/math/rational.js';
 import type { AlertWindowSpec, Indicator, SloDefinition, SloWindow } from '../../slo/model.js';
+import { duration, isMap, isString, minutes, oneOf, rfc1123Label, withText } from '../fields.js';
 import type { YamlDocument } from '../yaml-document.js';
 import {
   CALENDAR_UNITS,

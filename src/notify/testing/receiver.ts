@@ -1,6 +1,7 @@
 // A loopback HTTP server that records the POSTs a notifier sends and answers them as scripted, for tests.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeHttpServer } from '../../lib/http-server.js';
 
 export interface ReceivedPost {
   path: string;
@@ -56,10 +57,9 @@ export class Receiver {
     for (const resume of this.held.splice(0)) resume();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.release();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    return closeHttpServer(this.server);
   }
 
   private wake(): void {

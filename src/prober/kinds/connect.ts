@@ -8,8 +8,8 @@ import {
   createSecureContext,
   type DetailedPeerCertificate,
   type SecureContext,
-  connect as tlsConnect,
   type TLSSocket,
+  connect as tlsConnect,
 } from 'node:tls';
 import type { Attempt } from './attempt.js';
 import type { IpFamily, TlsConfig } from './schema-fields.js';

@@ -2,8 +2,8 @@
 // a batchId makes a retried delivery safe.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { BucketStore } from '../../store/bucket-store.js';
 import { type EventRecord, parseEvent } from '../../slo/sources/events-file.js';
+import type { BucketStore } from '../../store/bucket-store.js';
 import { InputError } from '../errors.js';
 
 const MAX_EVENTS = 10_000;

@@ -1,6 +1,6 @@
 // /api/v1/failover: the orchestrator's status and audit log, and the IMOC's commands (drain, restore,
 // pause, resume), which go through the same policy and safety rules as automatic decisions.
-import { type Response, Router, type RequestHandler } from 'express';
+import { type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
 import {
   auditToJson,

@@ -3,9 +3,9 @@
 // without counting twice, so agents can retry freely.
 import { Router } from 'express';
 import { z } from 'zod';
+import { probeResultSchema } from '../../prober/result-json.js';
 import type { ProbeSloIndex } from '../../slo/sources/probe-results.js';
 import type { BucketStore } from '../../store/bucket-store.js';
-import { probeResultSchema } from '../../prober/result-json.js';
 import { InputError } from '../errors.js';
 
 export const MAX_RESULTS_PER_BATCH = 50_000;

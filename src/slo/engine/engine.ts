@@ -3,10 +3,10 @@
 import type { Logger } from '../../lib/logger.js';
 import { silentLogger } from '../../lib/logger.js';
 import type { BucketChange, BucketRow, BucketStore, Series } from '../../store/bucket-store.js';
+import { evaluateSlo, evaluateWindow, type SloStatus, type WindowStatus } from '../evaluate.js';
 import type { Counts } from '../math/budget.js';
 import { lastUnitBefore } from '../math/windows.js';
 import type { SloDefinition } from '../model.js';
-import { evaluateSlo, evaluateWindow, type SloStatus, type WindowStatus } from '../evaluate.js';
 import { regionGroup, SloState, type TrackedWindow, WHOLE_SLO } from './slo-state.js';
 
 /** SLOs that share a unit length (1 minute, or a slice length) step together and share store reads. */

@@ -3,11 +3,11 @@
 // so a tick costs the same for a 7-day window as for a 90-day one.
 import { MINUTE_MS } from '../../lib/duration.js';
 import type { Series } from '../../store/bucket-store.js';
+import { type WindowSums, windowsAt } from '../evaluate.js';
 import type { Counts } from '../math/budget.js';
 import { unitCounts } from '../math/timeslices.js';
 import { periodAt, type UnitWindow, unitMinutes } from '../math/windows.js';
 import type { SloDefinition } from '../model.js';
-import { windowsAt, type WindowSums } from '../evaluate.js';
 
 /** A rolling window of `units` units, or the calendar period (`units` null). */
 export interface TrackedWindow {

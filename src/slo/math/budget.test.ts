@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_WINDOWS } from './default-windows.js';
 import { alertCanFire, alertThreshold, burnRate, burnsAtLeast, errorBudget, sli } from './budget.js';
+import { DEFAULT_ALERT_WINDOWS } from './default-windows.js';
 import { fromDecimal, rational, toNumber } from './rational.js';
 
 const DAY = 1440;

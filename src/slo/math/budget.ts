@@ -1,6 +1,6 @@
 // Error budgets and burn rates from good/total counts: the formulas of the SRE workbook, summed counts only.
 import type { AlertWindowSpec } from '../model.js';
-import { fromDecimal, multiply, type Rational, rational, ratioAtLeast, toNumber } from './rational.js';
+import { fromDecimal, multiply, type Rational, ratioAtLeast, rational, toNumber } from './rational.js';
 
 export interface Counts {
   good: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, fromDecimal, rational, ratioAtLeast, subtract } from './rational.js';
+import { compare, fromDecimal, ratioAtLeast, rational, subtract } from './rational.js';
 
 describe('exact decimals', () => {
   it.each([

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DNS, Record as DnsRecord, Zone } from '@google-cloud/dns';
 import { z } from 'zod';
 import { isWithin } from '../dns-name.js';
-import { defineProvider, type ProviderContext, ProviderError, type Weights, type WeightProvider } from '../provider.js';
+import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
 import { checkWeights, raceAbort, regionsByAddress } from '../weights.js';
 import { apiFailure, apiStatus, createCloudDnsClient } from './client.js';
 import { type CloudDnsProviderConfig, cloudDnsProviderSchema } from './schema.js';

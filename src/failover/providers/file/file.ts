@@ -3,7 +3,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { defineProvider, type ProviderContext, ProviderError, type Weights, type WeightProvider } from '../provider.js';
+import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
 
 export const fileProviderSchema = z.strictObject({
   kind: z.literal('file'),

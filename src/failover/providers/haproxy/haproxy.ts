@@ -12,10 +12,10 @@
 // lowering ones, one command per connection), refuses any plan that would leave the backend without
 // weight at any moment, then reads back and checks every server.
 import path from 'node:path';
-import { defineProvider, type ProviderContext, ProviderError, type Weights, type WeightProvider } from '../provider.js';
+import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
 import { checkWeights } from '../weights.js';
 import { afterCommands, commandLine, emptiesBackend, planApply } from './plan.js';
-import { describeEndpoint, RuntimeApiError, type RuntimeApiEndpoint, runtimeCommand, runtimeSet } from './runtime-api.js';
+import { describeEndpoint, type RuntimeApiEndpoint, RuntimeApiError, runtimeCommand, runtimeSet } from './runtime-api.js';
 import { type HaproxyProviderConfig, haproxyProviderSchema } from './schema.js';
 import { effectiveWeight, parseServersState, type ServerState, ServersStateError } from './servers-state.js';
 

@@ -11,7 +11,7 @@
 // disagrees with the published addresses; without a TXT, weights are derived from the addresses.
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
-import { defineProvider, type ProviderContext, ProviderError, type Weights, type WeightProvider } from '../provider.js';
+import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
 import { checkWeights, regionsByAddress } from '../weights.js';
 import { type Rfc2136ProviderConfig, rfc2136ProviderSchema, tsigSecret } from './schema.js';
 import { exchange, TransportError } from './transport.js';

@@ -2,8 +2,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopbackResolver, TEST_ZONE } from '../../../../test/helpers/loopback-resolver.js';
 import { closedUdpPort, type FakeDnsServer, replyTo, startFakeDnsServer, tcpFrame } from '../../../../test/helpers/dns-server.js';
+import { startLoopbackResolver, TEST_ZONE } from '../../../../test/helpers/loopback-resolver.js';
 import { type Named, startNamed } from '../../../failover/providers/rfc2136/testing/bind.js';
 import type { Outcome } from '../../outcome.js';
 import type { HostLookup } from '../connect.js';

@@ -1,7 +1,8 @@
 // The http probe against real loopback servers: every adversarial target ends as its classified failure,
 // well-behaved ones pass with their phases, and the body read stays bounded.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closedPort,

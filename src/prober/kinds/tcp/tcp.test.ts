@@ -1,6 +1,7 @@
 // The tcp probe against real loopback servers: connect, send/expect, and every way a peer can fail it.
-import type { Socket } from 'node:net';
+
 import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closedPort,

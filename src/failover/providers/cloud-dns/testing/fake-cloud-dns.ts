@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { closeHttpServer } from '../../../../lib/http-server.js';
 
 const recordSet = z.looseObject({
   kind: z.string().optional(),
@@ -99,9 +100,8 @@ export class FakeCloudDns {
     return this.zone(zone).changes.length;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeHttpServer(this.server);
   }
 
   private zone(name: string): FakeZone {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, stopPeer } from '../../../../../test/helpers/peer-process.js';
+import { closeHttpServer } from '../../../../lib/http-server.js';
 
 export const HAPROXY = '/usr/sbin/haproxy';
 
@@ -26,11 +27,7 @@ export async function startBackend(name: string): Promise<Backend> {
   return {
     name,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => closeHttpServer(server),
   };
 }
 
