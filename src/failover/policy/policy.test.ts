@@ -200,6 +200,47 @@ describe('failback', () => {
     expect(decide(state, { now: 39 * MIN, firing: firing() }, config).weights).toBeNull();
     expect(decide(state, { now: 40 * MIN, firing: firing() }, config).weights).toEqual({ eu: 50, us: 100, asia: 100 });
   });
+
+  it('waits until no vantage sees the region failing: one vantage below quorum still holds the restore back', () => {
+    const config = policyConfig({ failback: { mode: 'auto', healthyFor: '30m' } });
+    const oneVantage = firing([['eu', 'us']]);
+    let state = initialState(Object.keys(config.regions));
+    state = decide(state, { now: 0, firing: euDown }, config).state;
+    state = decide(state, { now: 2 * MIN, firing: euDown }, config).state;
+    for (let minute = 10; minute <= 60; minute += 10) {
+      const round = decide(state, { now: minute * MIN, firing: oneVantage }, config);
+      expect(round.weights).toBeNull();
+      state = round.state;
+    }
+    state = decide(state, { now: 61 * MIN, firing: firing() }, config).state;
+    expect(decide(state, { now: 90 * MIN, firing: firing() }, config).weights).toBeNull();
+    const restore = decide(state, { now: 91 * MIN, firing: firing() }, config);
+    expect(restore.weights).toEqual({ eu: 50, us: 100, asia: 100 });
+    expect(restore.decisions[0]?.reason).toBe('no vantage has seen it failing for 30 min');
+  });
+
+  it('starts the healthy period again when the region fails again before healthyFor has passed', () => {
+    const config = policyConfig({ failback: { mode: 'auto', healthyFor: '30m' } });
+    let state = initialState(Object.keys(config.regions));
+    state = decide(state, { now: 0, firing: euDown }, config).state;
+    state = decide(state, { now: 2 * MIN, firing: euDown }, config).state;
+    state = decide(state, { now: 10 * MIN, firing: firing() }, config).state;
+    state = decide(state, { now: 30 * MIN, firing: euDown }, config).state;
+    state = decide(state, { now: 31 * MIN, firing: firing() }, config).state;
+    expect(decide(state, { now: 40 * MIN, firing: firing() }, config).weights).toBeNull();
+    expect(decide(state, { now: 60 * MIN, firing: firing() }, config).weights).toBeNull();
+    expect(decide(state, { now: 61 * MIN, firing: firing() }, config).weights).toEqual({ eu: 50, us: 100, asia: 100 });
+  });
+
+  it('ignores an isolated vantage when judging that a drained region is healthy again', () => {
+    const config = policyConfig({ failback: { mode: 'auto', healthyFor: '30m' } });
+    const asiaIsolated = firing([['eu', 'asia'], ['us', 'asia'], ['asia', 'asia']]);
+    let state = initialState(Object.keys(config.regions));
+    state = decide(state, { now: 0, firing: euDown }, config).state;
+    state = decide(state, { now: 2 * MIN, firing: euDown }, config).state;
+    state = decide(state, { now: 10 * MIN, firing: asiaIsolated }, config).state;
+    expect(decide(state, { now: 40 * MIN, firing: asiaIsolated }, config).weights).toEqual({ eu: 50, us: 100, asia: 100 });
+  });
 });
 
 describe('safety holds for any sequence of signals and commands (property)', () => {
