@@ -4,9 +4,9 @@ import { simulateCommand } from '../src/cli/simulate.js';
 import type { SimulationReport } from '../src/failover/simulate/simulator.js';
 import { captureIo } from './helpers/io.js';
 
-async function simulateScenario(name: string): Promise<SimulationReport> {
+async function simulateScenario(name: string, folder = 'test/scenarios'): Promise<SimulationReport> {
   const io = captureIo();
-  const code = await simulateCommand(`test/scenarios/${name}.yaml`, { format: 'json' }, io);
+  const code = await simulateCommand(`${folder}/${name}.yaml`, { format: 'json' }, io);
   expect(io.stderr()).toBe('');
   expect(code).toBe(0);
   return JSON.parse(io.stdout()) as SimulationReport;
@@ -51,11 +51,23 @@ describe('vigil simulate: the shipped failover scenarios', () => {
     expect(Object.values(report.summary.finalWeights).every((w) => w > 0)).toBe(true);
   });
 
-  it('drains a flapping region at most once per 15-minute cooldown', async () => {
+  it('drains a flapping region at most once per 15-minute cooldown: restored between flaps, re-drained after the cooldown', async () => {
     const report = await simulateScenario('flapping-region');
     const drains = report.summary.drains.map((d) => Date.parse(d.decidedAt));
-    expect(drains.length).toBeGreaterThanOrEqual(1);
+    expect(drains).toHaveLength(4);
+    expect(report.summary.drains.every((d) => d.region === 'us-central1')).toBe(true);
     for (let i = 1; i < drains.length; i++) expect((drains[i] as number) - (drains[i - 1] as number)).toBeGreaterThanOrEqual(15 * 60_000);
+    // Each flap after a restore comes within the restore's cooldown: blocked first, drained once it is over.
+    expect(report.summary.blocked.map((b) => [b.region, b.rule])).toEqual([
+      ['us-central1', 'cooldown'],
+      ['us-central1', 'cooldown'],
+      ['us-central1', 'cooldown'],
+    ]);
+    const restores = report.events.filter((e) => e.type === 'decision' && e.action === 'restore' && e.outcome === 'executed');
+    expect(restores).toHaveLength(3);
+    // Detection counts from each flap's own onset, not from the first one.
+    expect(report.summary.drains[0]?.detectionSeconds).toBeLessThanOrEqual(60);
+    for (const drain of report.summary.drains.slice(1)) expect(drain.detectionSeconds).toBeLessThan(15 * 60);
   });
 
   it('drains on a latency regression through the latency SLO', async () => {
@@ -70,6 +82,17 @@ describe('vigil simulate: the shipped failover scenarios', () => {
     const report = await simulateScenario('baseline-noise');
     expect(report.summary.drains).toEqual([]);
     expect(report.events.filter((e) => e.type === 'decision')).toEqual([]);
+  });
+});
+
+describe('vigil simulate: detection time', () => {
+  it('counts from the episode that made the region fail, never from a vantage-only episode or an earlier incident', async () => {
+    const report = await simulateScenario('mixed-episodes', 'test/fixtures/simulate');
+    expect(report.summary.drains).toEqual([
+      { region: 'eu-west1', decidedAt: '2026-11-01T02:00:40.000Z', detectionSeconds: 40 },
+      // 13.44 × 1 % of an hour of slow answers from 5h: 480 s, not 4,080 s from the 4h vantage episode.
+      { region: 'us-central1', decidedAt: '2026-11-01T05:08:00.000Z', detectionSeconds: 480 },
+    ]);
   });
 });
 

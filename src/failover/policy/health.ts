@@ -11,12 +11,6 @@ export interface RegionHealth {
   global: boolean;
   /** For messages: which counted vantages saw each failing region. */
   seenBy: Record<string, string[]>;
-  /**
-   * Regions some counted vantage sees failing, quorum or not (every region that any vantage sees failing
-   * in a global outage). Failback waits until a drained region has been out of this set for a while: a
-   * drain needs a quorum, a restore needs silence from every vantage (hysteresis).
-   */
-  troubled: Set<string>;
 }
 
 export function assessRegions(
@@ -30,7 +24,6 @@ export function assessRegions(
   const global = vantages.length > 0 && isolated.size === vantages.length;
   const failing = new Set<string>();
   const seenBy: Record<string, string[]> = {};
-  const troubled = new Set(regions.filter((r) => vantages.some((v) => (global || !isolated.has(v)) && fires(r, v))));
   if (!global) {
     for (const region of regions) {
       const counted = vantages.filter((v) => !isolated.has(v) && fires(region, v));
@@ -40,5 +33,5 @@ export function assessRegions(
       }
     }
   }
-  return { failing, isolated, global, seenBy, troubled };
+  return { failing, isolated, global, seenBy };
 }

@@ -65,7 +65,7 @@ export function decide(state: PolicyState, inputs: PolicyInputs, config: PolicyC
 function withHealth(state: PolicyState, health: RegionHealth, now: number, regions: string[]): PolicyState {
   const healthySince: Record<string, number | null> = {};
   for (const region of regions) {
-    healthySince[region] = health.troubled.has(region) ? null : (state.healthySince[region] ?? now);
+    healthySince[region] = health.failing.has(region) ? null : (state.healthySince[region] ?? now);
   }
   return { ...state, healthySince };
 }
@@ -205,7 +205,7 @@ function automaticDecisions(turn: Turn): void {
       const healthyFor = config.failover.failback.healthyFor;
       const cooled = turn.state.lastActionAt === null || now - turn.state.lastActionAt >= config.failover.safety.cooldown;
       if (since !== null && since !== undefined && now - since >= healthyFor && cooled && transitionInProgress(turn.state) === null) {
-        const reason = `no vantage has seen it failing for ${Math.round((now - since) / 60_000)} min`;
+        const reason = `not failing (fewer than ${config.failover.triggers.quorum} vantages see it burn) for ${Math.round((now - since) / 60_000)} min`;
         if (mode === 'dry-run') {
           noteDryRun(turn, 'restore', region, `${reason}; would restore`);
           continue;

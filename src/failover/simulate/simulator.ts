@@ -155,19 +155,41 @@ function seedHistory(
 
 function summarize(events: readonly SimulationEvent[], scenario: Scenario, finalWeights: Weights): SimulationReport['summary'] {
   const decisions = events.filter((e): e is Extract<SimulationEvent, { type: 'decision' }> => e.type === 'decision');
+  const previousDrain: Record<string, number> = {};
   const drains = decisions
-    .filter((d) => d.action === 'drain' && d.outcome === 'executed' && d.region !== null && !d.reason.startsWith('failed again'))
+    // A region that fails again while being restored goes straight back to drained: that is a drain too.
+    .filter((d) => d.action === 'drain' && d.outcome === 'executed' && d.region !== null)
     .map((d) => {
+      const region = d.region as string;
       const decidedAt = Date.parse(d.t);
-      const onset = scenario.spec.episodes
-        .filter((e) => e.targetRegion === undefined || e.targetRegion === d.region)
-        .map((e) => scenario.spec.start + e.from)
-        .filter((ms) => ms <= decidedAt)
-        .sort((a, b) => a - b)[0];
-      return { region: d.region as string, decidedAt: d.t, detectionSeconds: onset === undefined ? null : (decidedAt - onset) / 1000 };
+      const onset = onsetOf(scenario, region, decidedAt, previousDrain[region] ?? Number.NEGATIVE_INFINITY);
+      previousDrain[region] = decidedAt;
+      return { region, decidedAt: d.t, detectionSeconds: onset === null ? null : (decidedAt - onset) / 1000 };
     });
   const blocked = decisions
     .filter((d) => d.outcome === 'blocked' && d.rule !== null)
     .map((d) => ({ t: d.t, region: d.region, rule: d.rule as string }));
   return { drains, blocked, finalWeights };
+}
+
+/**
+ * When the trouble behind a drain of `region` at `decidedAt` began: the start of the run of overlapping or
+ * back-to-back episodes that affect the region (its own, or every region's) and reach up to the decision,
+ * counting only episodes that began after the region's previous drain. A vantage-only episode never makes
+ * a region fail (that vantage is isolated), so it is not an onset.
+ */
+function onsetOf(scenario: Scenario, region: string, decidedAt: number, after: number): number | null {
+  const { start, episodes } = scenario.spec;
+  const spans = episodes
+    .filter((e) => e.targetRegion === region || (e.targetRegion === undefined && e.vantage === undefined))
+    .map((e) => ({ from: start + e.from, to: start + e.to }))
+    .filter((span) => span.from <= decidedAt && span.from > after);
+  if (spans.length === 0) return null;
+  let onset = Math.max(...spans.map((span) => span.from));
+  for (let extended = true; extended; ) {
+    const earlier = spans.filter((span) => span.from < onset && span.to >= onset).map((span) => span.from);
+    extended = earlier.length > 0;
+    if (extended) onset = Math.min(...earlier);
+  }
+  return onset;
 }
