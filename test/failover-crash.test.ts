@@ -19,9 +19,9 @@ describe('failover survives a crash mid-drain', () => {
   it('after SIGKILL between journal and provider, the restarted server rolls the drain back and audits it', async () => {
     const { dir, weightsFile } = makeFailoverProject();
     const first = await startVigil(['serve'], { cwd: dir });
-    // The file provider writes `weights.json.<pid>.tmp` first: as a FIFO nobody reads, that write blocks,
-    // so the server is stopped exactly after journaling the change and before it reaches the provider.
-    const fifo = `${weightsFile}.${first.child.pid}.tmp`;
+    // The file provider's first write goes to `weights.json.<pid>.1.tmp`: as a FIFO nobody reads, opening it
+    // blocks, so the server is stopped exactly after journaling the change and before it reaches the provider.
+    const fifo = `${weightsFile}.${first.child.pid}.1.tmp`;
     execFileSync('mkfifo', [fifo]);
     const drain = fetch(`${first.url}/api/v1/failover/drain`, {
       method: 'POST',

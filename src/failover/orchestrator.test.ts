@@ -41,6 +41,8 @@ class FaultyProvider implements WeightProvider {
   failures = 0;
   /** How many of the next applies stop halfway. */
   partial = 0;
+  /** How many of the next applies never settle, whatever their signal says. */
+  hangs = 0;
   applies: Weights[] = [];
   constructor(private readonly inner: WeightProvider) {}
   read(signal: AbortSignal) {
@@ -48,6 +50,10 @@ class FaultyProvider implements WeightProvider {
   }
   async apply(weights: Weights, signal: AbortSignal) {
     this.applies.push(weights);
+    if (this.hangs > 0) {
+      this.hangs--;
+      return new Promise<void>(() => {});
+    }
     if (this.failures > 0) {
       this.failures--;
       throw new Error('provider unavailable');
@@ -163,6 +169,17 @@ describe('failover orchestrator', () => {
     second.clock.set(first.clock.now() + 2 * MIN);
     await second.orchestrator.recover();
     expect((await second.orchestrator.tick(euDown)).applied).toEqual({ eu: 0, us: 100, asia: 100 });
+  });
+
+  it('gives up on a provider call that never returns after the call timeout, even if the provider ignores its signal', async () => {
+    const { orchestrator, provider, file, store } = setup();
+    provider.hangs = 1;
+    const outcome = await orchestrator.tick(euDown);
+    // The hung first attempt was abandoned after 1 s; the retry went through.
+    expect(provider.applies).toHaveLength(2);
+    expect(outcome.applied).toEqual({ eu: 50, us: 100, asia: 100 });
+    expect(await file.read(signal())).toEqual({ eu: 50, us: 100, asia: 100 });
+    expect(store.pending()).toEqual([]);
   });
 
   it('keeps the audit log append-only', () => {

@@ -2,6 +2,7 @@
 // audit everything. On start it reconciles a change a crash left pending: finish it or roll it back.
 import pRetry from 'p-retry';
 import { z } from 'zod';
+import { raceAbort } from '../lib/abort.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AuditEntry, FailoverStore } from '../store/failover-store.js';
@@ -190,12 +191,23 @@ export class Orchestrator {
     };
   }
 
+  /**
+   * A provider call with retries, each attempt bounded by the timeout even when the provider does not
+   * honour the signal (a hung file write, a client library that ignores it): the attempt is abandoned,
+   * and whatever it still does is what read-back and the journal are there to settle.
+   */
   private call<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return pRetry(() => operation(AbortSignal.timeout(this.retry.callTimeoutMs)), {
-      retries: this.retry.attempts - 1,
-      minTimeout: this.retry.minTimeoutMs,
-      randomize: true,
-    });
+    return pRetry(
+      () => {
+        const signal = AbortSignal.timeout(this.retry.callTimeoutMs);
+        return raceAbort(operation(signal), signal);
+      },
+      {
+        retries: this.retry.attempts - 1,
+        minTimeout: this.retry.minTimeoutMs,
+        randomize: true,
+      },
+    );
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

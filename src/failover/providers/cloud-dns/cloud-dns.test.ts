@@ -1,6 +1,12 @@
 // The cloud-dns provider through the real @google-cloud/dns client against a fake Cloud DNS API v1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { vigilConfigSchema } from '../../../config/kinds/vigil-config.js';
+import { ManualClock } from '../../../lib/clock.js';
 import { silentLogger } from '../../../lib/logger.js';
+import { openDatabase } from '../../../store/database.js';
+import { FailoverStore } from '../../../store/failover-store.js';
+import { Orchestrator } from '../../orchestrator.js';
+import { initialState } from '../../policy/types.js';
 import { type ProviderContext, ProviderError } from '../provider.js';
 import { CloudDnsProvider } from './cloud-dns.js';
 import { cloudDnsProviderSchema } from './schema.js';
@@ -88,15 +94,50 @@ describe('cloud-dns provider against a fake Cloud DNS API', () => {
     expect(fake.recordSets('prod-zone')).toEqual([{ kind: 'dns#resourceRecordSet', ...wrr(100, 50) }]);
   });
 
-  it('creates the record set when there is none, and read says it does not exist before that', async () => {
+  it('creates the record set when there is none, and reads every region as 0 before that', async () => {
     const fresh = await FakeCloudDns.start('my-project', [{ name: 'prod-zone', dnsName: 'example.com.' }]);
     try {
       const config = cloudDnsProviderSchema.parse({ kind: 'cloud-dns', project: 'my-project', managedZone: 'prod-zone', name: NAME, apiEndpoint: fresh.endpoint });
       provider = new CloudDnsProvider(config, context);
-      await expect(provider.read(signal())).rejects.toThrow(/does not exist yet/);
+      await expect(provider.read(signal())).resolves.toEqual({ 'eu-west1': 0, 'us-central1': 0 });
       await provider.apply({ 'eu-west1': 100, 'us-central1': 50 }, signal());
       expect(fresh.recordSets('prod-zone')).toEqual([{ kind: 'dns#resourceRecordSet', ...wrr(100, 50) }]);
     } finally {
+      await fresh.close();
+    }
+  });
+
+  it('lets the orchestrator settle a change a crash left pending before the record set ever existed, by creating it', async () => {
+    const fresh = await FakeCloudDns.start('my-project', [{ name: 'prod-zone', dnsName: 'example.com.' }]);
+    const db = openDatabase(':memory:');
+    try {
+      const config = cloudDnsProviderSchema.parse({ kind: 'cloud-dns', project: 'my-project', managedZone: 'prod-zone', name: NAME, apiEndpoint: fresh.endpoint });
+      provider = new CloudDnsProvider(config, context);
+      const policy = vigilConfigSchema.parse({
+        apiVersion: 'vigil/v1',
+        kind: 'Config',
+        spec: { regions: context.regions, failover: { mode: 'auto', triggers: { slos: ['api'], quorum: 1 }, safety: { minServingRegions: 1 } } },
+      }).spec;
+      const store = new FailoverStore(db);
+      const prior = initialState(Object.keys(context.regions));
+      const drained = { ...prior, regions: { ...prior.regions, 'us-central1': { phase: 'drained' as const, since: 0, origin: 'manual' as const } } };
+      const full = { 'eu-west1': 100, 'us-central1': 50 };
+      // What a crash between the journal and the first Change leaves: a pending drain, no record set.
+      store.record(JSON.stringify(drained), [], { before: full, after: { ...full, 'us-central1': 0 }, priorState: JSON.stringify(prior) }, 0);
+      const orchestrator = new Orchestrator({
+        config: { regions: policy.regions, failover: policy.failover as NonNullable<typeof policy.failover> },
+        provider,
+        store,
+        clock: new ManualClock(0),
+        logger: silentLogger(),
+        retry: { attempts: 1, minTimeoutMs: 1, callTimeoutMs: 10_000 },
+      });
+      await orchestrator.recover();
+      expect(store.pending()).toEqual([]);
+      expect(orchestrator.status().state.regions['us-central1']).toEqual({ phase: 'serving' });
+      expect(fresh.recordSets('prod-zone')).toEqual([{ kind: 'dns#resourceRecordSet', ...wrr(100, 50) }]);
+    } finally {
+      db.close();
       await fresh.close();
     }
   });

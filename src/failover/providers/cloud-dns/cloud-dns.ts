@@ -8,9 +8,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DNS, Record as DnsRecord, Zone } from '@google-cloud/dns';
 import { z } from 'zod';
+import { raceAbort } from '../../../lib/abort.js';
 import { isWithin } from '../dns-name.js';
 import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
-import { checkWeights, raceAbort, regionsByAddress } from '../weights.js';
+import { checkWeights, regionsByAddress } from '../weights.js';
 import { apiFailure, apiStatus, createCloudDnsClient } from './client.js';
 import { type CloudDnsProviderConfig, cloudDnsProviderSchema } from './schema.js';
 import { type ApiRecordSet, apiRecordSet, describeRecordSet, sameRecordSet, type WrrRecordSet, weightsOfRecordSet, wrrRecordSet } from './wrr.js';
@@ -54,10 +55,15 @@ export class CloudDnsProvider implements WeightProvider {
     this.what = `record set ${describeRecordSet(config)} in managed zone ${config.managedZone} of project ${config.project}`;
   }
 
+  /**
+   * Without the record set no region gets traffic through this name: every region reads as 0. The
+   * orchestrator then sees neither side of a pending change in effect and re-applies the weights it
+   * had before, which creates the record set (the first apply creates it too).
+   */
   async read(signal: AbortSignal): Promise<Weights> {
     const current = await this.fetch(signal);
     this.lastSeen = current;
-    if (current === null) throw new ProviderError(KIND, `${this.what} does not exist yet; the first apply creates it`);
+    if (current === null) return Object.fromEntries(Object.keys(this.context.regions).map((region) => [region, 0]));
     return weightsOfRecordSet(current, this.context.regions, this.owner);
   }
 

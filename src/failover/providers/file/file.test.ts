@@ -45,4 +45,14 @@ describe('file weight provider', () => {
     await expect(file.read(signal())).rejects.toThrow(ProviderError);
     await expect(file.read(signal())).rejects.toThrow(/weights\.json is not a weights file/);
   });
+
+  it('never lands an attempt whose deadline passed, and cleans up after it', async () => {
+    const { root, file } = provider('weights.json');
+    await file.apply({ 'eu-west1': 50, 'us-central1': 80 }, signal());
+    const late = new AbortController();
+    late.abort(new Error('deadline'));
+    await expect(file.apply({ 'eu-west1': 0, 'us-central1': 80 }, late.signal)).rejects.toThrow(/abort|deadline/);
+    expect(await file.read(signal())).toEqual({ 'eu-west1': 50, 'us-central1': 80 });
+    expect(readdirSync(root)).toEqual(['weights.json']);
+  });
 });

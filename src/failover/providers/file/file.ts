@@ -1,6 +1,6 @@
 // The `file` provider: weights in a JSON file, replaced atomically (write, fsync, rename). The embedded
 // default, and what the demo and `vigil simulate` use.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
@@ -20,6 +20,7 @@ const weightsFile = z.strictObject({
 export class FileProvider implements WeightProvider {
   readonly kind = 'file';
   private readonly file: string;
+  private attempts = 0;
 
   constructor(
     config: FileProviderConfig,
@@ -48,18 +49,27 @@ export class FileProvider implements WeightProvider {
     return parsed.weights;
   }
 
-  async apply(weights: Weights): Promise<void> {
-    const temp = `${this.file}.${process.pid}.tmp`;
+  async apply(weights: Weights, signal: AbortSignal): Promise<void> {
+    // A name of its own per attempt: an attempt the orchestrator gave up on may still be writing.
+    this.attempts++;
+    const temp = `${this.file}.${process.pid}.${this.attempts}.tmp`;
     // The first change of a fresh setup (or a data dir given elsewhere) may find no folder yet.
     await mkdir(path.dirname(this.file), { recursive: true });
-    const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(`${JSON.stringify({ weights, updatedAt: new Date().toISOString() }, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(`${JSON.stringify({ weights, updatedAt: new Date().toISOString() }, null, 2)}\n`, { signal });
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // An attempt that outlived its deadline must not land after a newer change: the rename is the commit.
+      signal.throwIfAborted();
+      await rename(temp, this.file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
     }
-    await rename(temp, this.file);
     // The rename itself must reach the disk too, or a crash could bring the old file back.
     const dir = await open(path.dirname(this.file), 'r');
     try {
