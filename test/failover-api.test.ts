@@ -95,7 +95,8 @@ describe('failover API', () => {
     expect(blocked.body.error.message).toContain('max_drained_regions');
     expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
     const [blockedEntry] = (await getJson<AuditAnswer>(`${url}/api/v1/failover/audit?limit=1`)).body.entries;
-    expect(blockedEntry).toMatchObject({ action: 'drain', region: 'us-central1', outcome: 'blocked', actor: 'imoc' });
+    const inEffect = { ...FULL, 'eu-west1': 0 };
+    expect(blockedEntry).toMatchObject({ action: 'drain', region: 'us-central1', outcome: 'blocked', actor: 'imoc', before: inEffect, after: inEffect });
 
     const forced = await postJson<CommandAnswer>(`${url}/api/v1/failover/drain`, { region: 'us-central1', reason: 'bad deploy', force: true, actor: 'bob' });
     expect(forced.status).toBe(200);

@@ -121,7 +121,9 @@ export class Orchestrator {
       logger.error({ weights: after }, 'refusing weights with no traffic anywhere');
       return { decisions: [], applied: null, failure: 'refused weights with no traffic anywhere' };
     }
-    const audit = result.decisions.map((d) => this.auditOf(d, now, d.outcome === 'executed' && after ? { before, after } : null));
+    // Every decision's entry carries the weights around it: for one that changed nothing (blocked, proposed,
+    // a halt or a pause) before and after are both the weights in effect.
+    const audit = result.decisions.map((d) => this.auditOf(d, now, d.outcome === 'executed' && after ? { before, after } : { before, after: before }));
     const journalId = store.record(JSON.stringify(result.state), audit, after ? { before, after, priorState: JSON.stringify(prior) } : null, now);
     this.state = result.state;
     for (const d of result.decisions) logger.info({ ...d }, `failover ${d.action} ${d.region ?? ''}: ${d.outcome}`);
