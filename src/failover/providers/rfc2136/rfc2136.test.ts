@@ -89,12 +89,17 @@ describe('rfc2136 provider against BIND 9', () => {
     await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 0, 'us-central1': 50 });
   });
 
-  it('keeps partial weights exactly in the TXT while publishing every serving address', async () => {
+  it('publishes a share of a region\'s addresses of each family for a partial weight, and the exact weights in the TXT', async () => {
+    // eu-west1 has two IPv4 targets: at half its weight, one of them is published.
+    await provider().apply({ 'eu-west1': 50, 'us-central1': 50 }, signal());
+    expect(await published()).toEqual(['198.51.100.10', '2001:db8::10', '203.0.113.10']);
+    await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 50, 'us-central1': 50 });
+    // us-central1 has one address per family: any weight above 0 publishes both.
     await provider().apply({ 'eu-west1': 100, 'us-central1': 12.5 }, signal());
     expect(await published()).toEqual(['198.51.100.10', '2001:db8::10', '203.0.113.10', '203.0.113.11'].sort());
     await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 100, 'us-central1': 12.5 });
     await provider().apply({ 'eu-west1': 25, 'us-central1': 0 }, signal());
-    expect(await published()).toEqual(['203.0.113.10', '203.0.113.11']);
+    expect(await published()).toEqual(['203.0.113.10']);
     await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 25, 'us-central1': 0 });
   });
 
@@ -129,10 +134,10 @@ describe('rfc2136 provider against BIND 9', () => {
       KEY,
     );
     expect(result.code, result.output).toBe(0);
-    await expect(provider().read(signal())).rejects.toThrow(/disagree \(eu-west1=0 but published\)/);
+    await expect(provider().read(signal())).rejects.toThrow(/disagree \(eu-west1=0 but 2 of its 2 addresses published\)/);
   });
 
-  it('refuses addresses that belong to no region, and regions published in part', async () => {
+  it('refuses addresses that belong to no region; without a TXT, reads a region published in part as that share of its weight', async () => {
     const stray = await nsupdate(`server 127.0.0.1 ${named.port}\nzone example.com\nupdate add app.example.com 30 A 192.0.2.99\nsend\n`, KEY);
     expect(stray.code, stray.output).toBe(0);
     await expect(provider().read(signal())).rejects.toThrow(/publishes 192\.0\.2\.99, which is no configured region's target/);
@@ -141,7 +146,7 @@ describe('rfc2136 provider against BIND 9', () => {
       KEY,
     );
     expect(partial.code, partial.output).toBe(0);
-    await expect(provider().read(signal())).rejects.toThrow(/only some of eu-west1's targets/);
+    await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 50, 'us-central1': 50 });
   });
 
   it('refuses all-zero and unknown-region weights without sending an update', async () => {

@@ -1,10 +1,9 @@
 // The `rfc2136` provider: region weights on any standard DNS server through Dynamic DNS UPDATE
 // (RFC 2136) signed with TSIG (RFC 8945, HMAC-SHA256), over TCP.
 //
-// Plain DNS has no weights, so: a region with weight > 0 has all its targets in the name's A/AAAA
-// RRsets, a region with weight 0 has none, and the exact weights are kept beside them in a TXT RRset
-// (`_vigil-weights.<name>`, one "region=weight" string per region). Resolvers spread clients over the
-// published addresses about evenly, so partial weights only matter to Vigil, not to traffic.
+// Plain DNS has no weights, so a region's weight decides how many of its targets are in the name's
+// A/AAAA RRsets (see weights-record.ts), and the exact weights are kept beside them in a TXT RRset
+// (`_vigil-weights.<name>`, one "region=weight" string per region).
 // Every apply is ONE UPDATE message that deletes and re-adds the address RRsets and the TXT: the server
 // applies an UPDATE's update section all or nothing, so the zone never shows half a change.
 // read() queries the TXT and the addresses (TSIG-signed, answers verified) and refuses a TXT that
@@ -17,7 +16,7 @@ import { type Rfc2136ProviderConfig, rfc2136ProviderSchema, tsigSecret } from '.
 import { exchange, TransportError } from './transport.js';
 import { findTsig, signMessage, TSIG_ERRORS, type TsigKey, tsigKey, verifyMessage } from './tsig.js';
 import { type AddressType, addressType, queryMessage, updateMessage } from './update-message.js';
-import { normalize, parseWeightsText, publishedAddresses, servingRegions, weightsInEffect, weightsText } from './weights-record.js';
+import { normalize, parseWeightsText, publishedAddresses, publishedByRegion, weightsInEffect, weightsText } from './weights-record.js';
 import { readHeader, WireError } from './wire.js';
 
 const KIND = 'rfc2136';
@@ -63,9 +62,9 @@ export class Rfc2136Provider implements WeightProvider {
       ...this.managedTypes.map((type) => this.query(this.config.name, type, signal)),
     ]);
     const where = `${this.config.name} at ${this.server()}`;
-    const serving = servingRegions(addressSets.flat().map(normalize), this.context.regions, where);
+    const published = publishedByRegion(addressSets.flat().map(normalize), this.context.regions, where);
     const recorded = txt.length === 0 ? null : parseWeightsText(txt, this.context.regions, `${this.weightsName} TXT`);
-    return weightsInEffect(recorded, serving, this.context.regions);
+    return weightsInEffect(recorded, published, this.context.regions);
   }
 
   async apply(weights: Weights, signal: AbortSignal): Promise<void> {

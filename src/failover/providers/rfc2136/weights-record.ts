@@ -1,5 +1,9 @@
-// How weights live in plain DNS: a region with weight > 0 has its addresses published, weight 0 has
-// none, and the exact weights are kept in a TXT record ("eu-west1=100" "us-central1=50") to read back.
+// How weights live in plain DNS, which has none: resolvers spread clients about evenly over the addresses
+// of an RRset, so a region's share of traffic follows how many of its addresses are published. A region
+// at weight w of its full weight W publishes round(n × w / W) of its n addresses of each family (the
+// first ones in configured order; at least one while w > 0, none at 0). The exact weights are kept in a
+// TXT record ("eu-west1=100" "us-central1=50") to read back. With one address per family a region is
+// either fully published or not: a step between 0 and 100 % then shifts no traffic.
 import { isIPv6 } from 'node:net';
 import { ProviderError, type RegionSpec, type Weights } from '../provider.js';
 
@@ -11,9 +15,21 @@ export function weightsText(weights: Weights, regions: Readonly<Record<string, R
   return Object.keys(regions).map((region) => `${region}=${weights[region] ?? 0}`);
 }
 
+/** How many of a family's `count` addresses a region publishes at `weight` of its full weight `full`. */
+export function publishedCount(count: number, weight: number, full: number): number {
+  if (weight <= 0 || count === 0) return 0;
+  return Math.min(count, Math.max(1, Math.round((count * weight) / full)));
+}
+
+/** The addresses of one region to publish at `weight`. */
+function regionAddresses(spec: RegionSpec, weight: number): string[] {
+  const families = [spec.targets.filter((t) => !isIPv6(t)), spec.targets.filter((t) => isIPv6(t))];
+  return families.flatMap((family) => family.slice(0, publishedCount(family.length, weight, spec.weight)));
+}
+
 /** The addresses to publish for `weights`. */
 export function publishedAddresses(weights: Weights, regions: Readonly<Record<string, RegionSpec>>): string[] {
-  return Object.entries(regions).flatMap(([region, spec]) => ((weights[region] ?? 0) > 0 ? spec.targets : []));
+  return Object.entries(regions).flatMap(([region, spec]) => regionAddresses(spec, weights[region] ?? 0));
 }
 
 export function parseWeightsText(strings: readonly string[], regions: Readonly<Record<string, RegionSpec>>, where: string): Weights {
@@ -38,37 +54,45 @@ export function normalize(address: string): string {
   return isIPv6(address) ? new URL(`http://[${address}]/`).hostname.slice(1, -1) : address;
 }
 
-/**
- * Which regions the published addresses serve: all of a region's addresses published → serving, none
- * → drained. Throws for a region published in part, or an address that belongs to no region.
- */
-export function servingRegions(published: readonly string[], regions: Readonly<Record<string, RegionSpec>>, where: string): Map<string, boolean> {
+/** The published addresses of each region. Throws for an address that belongs to no region. */
+export function publishedByRegion(
+  published: readonly string[],
+  regions: Readonly<Record<string, RegionSpec>>,
+  where: string,
+): Map<string, Set<string>> {
   const present = new Set(published.map(normalize));
-  const known = new Set(Object.values(regions).flatMap((spec) => spec.targets.map(normalize)));
+  const byRegion = new Map(Object.keys(regions).map((region) => [region, new Set<string>()]));
+  const owner = new Map(Object.entries(regions).flatMap(([region, spec]) => spec.targets.map((t) => [normalize(t), region] as const)));
   for (const address of present) {
-    if (!known.has(address)) throw new ProviderError(KIND, `${where} publishes ${address}, which is no configured region's target`);
+    const region = owner.get(address);
+    if (region === undefined) throw new ProviderError(KIND, `${where} publishes ${address}, which is no configured region's target`);
+    byRegion.get(region)?.add(address);
   }
-  const serving = new Map<string, boolean>();
-  for (const [region, spec] of Object.entries(regions)) {
-    const count = spec.targets.filter((target) => present.has(normalize(target))).length;
-    if (count > 0 && count < spec.targets.length) throw new ProviderError(KIND, `${where} publishes only some of ${region}'s targets`);
-    serving.set(region, count > 0);
-  }
-  return serving;
+  return byRegion;
 }
 
-/** The weights in effect: the TXT's when it agrees with the published addresses, else derived from them. */
+/**
+ * The weights in effect: the TXT's when the published addresses are exactly what those weights publish;
+ * without a TXT, each region's full weight times the share of its addresses that are published.
+ */
 export function weightsInEffect(
   recorded: Weights | null,
-  serving: ReadonlyMap<string, boolean>,
+  published: ReadonlyMap<string, ReadonlySet<string>>,
   regions: Readonly<Record<string, RegionSpec>>,
 ): Weights {
+  const count = (region: string) => published.get(region)?.size ?? 0;
   if (recorded === null) {
-    return Object.fromEntries(Object.entries(regions).map(([region, spec]) => [region, serving.get(region) ? spec.weight : 0]));
+    return Object.fromEntries(Object.entries(regions).map(([region, spec]) => [region, (spec.weight * count(region)) / spec.targets.length]));
   }
-  const disagreeing = Object.keys(regions).filter((region) => (recorded[region] ?? 0) > 0 !== (serving.get(region) ?? false));
+  const disagreeing = Object.entries(regions).filter(([region, spec]) => {
+    const expected = regionAddresses(spec, recorded[region] ?? 0).map(normalize);
+    const actual = published.get(region) ?? new Set<string>();
+    return expected.length !== actual.size || expected.some((address) => !actual.has(address));
+  });
   if (disagreeing.length > 0) {
-    const detail = disagreeing.map((r) => `${r}=${recorded[r] ?? 0} but ${serving.get(r) ? 'published' : 'not published'}`).join(', ');
+    const detail = disagreeing
+      .map(([region, spec]) => `${region}=${recorded[region] ?? 0} but ${count(region)} of its ${spec.targets.length} addresses published`)
+      .join(', ');
     throw new ProviderError(KIND, `the weights TXT and the address records disagree (${detail}): the zone was edited outside Vigil`);
   }
   return recorded;
