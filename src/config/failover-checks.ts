@@ -1,5 +1,7 @@
-// Checks of vigil.yaml's failover section against the SLO definitions: the trigger SLOs exist, can raise
-// an alert of the trigger severity, and are seen from enough vantages to be trusted.
+// Checks of vigil.yaml's failover section that the schema alone cannot make: the trigger SLOs exist, can
+// raise an alert of the trigger severity, and are seen from enough vantages to be trusted; and the
+// provider can carry out every weight the regions and steps call for.
+import { PROVIDER_KINDS } from '../failover/providers/index.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
 import { didYouMean } from './schema-problems.js';
@@ -22,13 +24,24 @@ function triggerProblems(item: ConfigItem, slos: ReadonlyMap<string, SloItem>): 
   });
 }
 
+function providerProblems(item: ConfigItem): Problem[] {
+  const failover = item.config.failover;
+  if (!failover) return [];
+  const kind = PROVIDER_KINDS.get(failover.provider.kind);
+  const problems = kind?.check(failover.provider.config, { regions: item.config.regions, steps: failover.steps }) ?? [];
+  return problems.map((problem) => {
+    const path = ['spec', ...problem.path];
+    return item.doc.problem(path, `${path.join('.')}: ${problem.message}`, { severity: problem.severity ?? 'error' });
+  });
+}
+
 export function failoverProblems(items: readonly LoadedItem[]): Problem[] {
   const slos = new Map<string, SloItem>();
   for (const item of items) if (item.type === 'slo' && !slos.has(item.definition.name)) slos.set(item.definition.name, item);
   const problems: Problem[] = [];
   for (const item of items) {
     if (item.type !== 'config' || !item.config.failover) continue;
-    problems.push(...triggerProblems(item, slos));
+    problems.push(...triggerProblems(item, slos), ...providerProblems(item));
     if (item.config.failover.triggers.quorum === 1) {
       problems.push(
         item.doc.problem(

@@ -31,10 +31,26 @@ export interface WeightProvider {
   close(): Promise<void>;
 }
 
+/** What a provider's setup check sees of vigil.yaml besides its own config. */
+export interface ProviderSetup {
+  regions: Readonly<Record<string, RegionSpec>>;
+  /** The drain steps: every weight the policy can ask for is a region's weight × one of these percents. */
+  steps: ReadonlyArray<{ weightPercent: number }>;
+}
+
+/** A setup problem, located by its path from vigil.yaml's `spec` (e.g. ['regions', 'eu-west1', 'weight']). */
+export interface SetupProblem {
+  path: Array<string | number>;
+  message: string;
+  severity?: 'error' | 'warning';
+}
+
 export interface ProviderKind<Config> {
   kind: string;
   /** Schema of `failover.provider` (including `kind`), used by `vigil validate`. */
   schema: z.ZodType<Config>;
+  /** What the schema alone cannot see: the provider against the regions and steps (`vigil validate`, start-up). */
+  check?(config: Config, setup: ProviderSetup): SetupProblem[];
   create(config: Config, context: ProviderContext): WeightProvider;
 }
 
@@ -42,11 +58,23 @@ export interface ProviderKind<Config> {
 export interface AnyProviderKind {
   kind: string;
   schema: z.ZodType;
+  check(config: unknown, setup: ProviderSetup): SetupProblem[];
   create(config: unknown, context: ProviderContext): WeightProvider;
 }
 
 export function defineProvider<Config>(kind: ProviderKind<Config>): AnyProviderKind {
-  return { kind: kind.kind, schema: kind.schema, create: (config, context) => kind.create(config as Config, context) };
+  return {
+    kind: kind.kind,
+    schema: kind.schema,
+    check: (config, setup) => kind.check?.(config as Config, setup) ?? [],
+    create: (config, context) => kind.create(config as Config, context),
+  };
+}
+
+/** Throws the first error of a setup check, for a provider built without `vigil validate` having run. */
+export function throwSetupErrors(provider: string, problems: readonly SetupProblem[]): void {
+  const error = problems.find((problem) => problem.severity !== 'warning');
+  if (error) throw new ProviderError(provider, `spec.${error.path.join('.')}: ${error.message}`);
 }
 
 export class ProviderError extends Error {

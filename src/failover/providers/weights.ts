@@ -1,6 +1,6 @@
 // Checks shared by the DNS and load-balancer providers: a weights map is only applied when it names
 // exactly the configured regions, with finite non-negative weights that are not all zero.
-import { ProviderError, type RegionSpec, type Weights } from './provider.js';
+import { ProviderError, type RegionSpec, type SetupProblem, throwSetupErrors, type Weights } from './provider.js';
 
 /**
  * Throws ProviderError unless `weights` has one finite weight >= 0 per configured region, no other
@@ -31,23 +31,27 @@ export function fullWeights(regions: Readonly<Record<string, RegionSpec>>): Weig
   return Object.fromEntries(Object.entries(regions).map(([region, spec]) => [region, spec.weight]));
 }
 
-/**
- * The region each address belongs to. Throws when two regions share an address, since weights could
- * then not be read back from which addresses are published.
- */
-export function regionsByAddress(provider: string, regions: Readonly<Record<string, RegionSpec>>): Map<string, string> {
+/** Every region has targets, and no address is a target of two regions (weights are read back from addresses). */
+export function addressProblems(regions: Readonly<Record<string, RegionSpec>>): SetupProblem[] {
+  const problems: SetupProblem[] = [];
   const owner = new Map<string, string>();
   for (const [region, spec] of Object.entries(regions)) {
     if (spec.targets.length === 0) {
-      throw new ProviderError(provider, `region ${region} has no targets: spec.regions.${region}.targets must list its addresses`);
+      problems.push({ path: ['regions', region], message: `has no targets: list the addresses that serve ${region}` });
     }
-    for (const target of spec.targets) {
+    spec.targets.forEach((target, index) => {
       const previous = owner.get(target);
       if (previous !== undefined && previous !== region) {
-        throw new ProviderError(provider, `address ${target} is a target of both ${previous} and ${region}`);
+        problems.push({ path: ['regions', region, 'targets', index], message: `${target} is also a target of ${previous}: each address serves one region` });
       }
       owner.set(target, region);
-    }
+    });
   }
-  return owner;
+  return problems;
+}
+
+/** The region each address belongs to; throws what addressProblems finds. */
+export function regionsByAddress(provider: string, regions: Readonly<Record<string, RegionSpec>>): Map<string, string> {
+  throwSetupErrors(provider, addressProblems(regions));
+  return new Map(Object.entries(regions).flatMap(([region, spec]) => spec.targets.map((target) => [target, region] as const)));
 }

@@ -5,13 +5,23 @@
 // someone else since this provider last read it makes the Change fail (409/412) with nothing applied.
 // "Last seen" is what read() returned or what the previous apply wrote, so the check spans the
 // orchestrator's read → decide → apply; after a conflict the next apply starts from a fresh read.
+import { isIPv4, isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DNS, Record as DnsRecord, Zone } from '@google-cloud/dns';
 import { z } from 'zod';
 import { raceAbort } from '../../../lib/abort.js';
 import { isWithin } from '../dns-name.js';
-import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
-import { checkWeights, regionsByAddress } from '../weights.js';
+import {
+  defineProvider,
+  type ProviderContext,
+  ProviderError,
+  type ProviderSetup,
+  type SetupProblem,
+  throwSetupErrors,
+  type WeightProvider,
+  type Weights,
+} from '../provider.js';
+import { addressProblems, checkWeights, regionsByAddress } from '../weights.js';
 import { apiFailure, apiStatus, createCloudDnsClient } from './client.js';
 import { type CloudDnsProviderConfig, cloudDnsProviderSchema } from './schema.js';
 import { type ApiRecordSet, apiRecordSet, describeRecordSet, sameRecordSet, type WrrRecordSet, weightsOfRecordSet, wrrRecordSet } from './wrr.js';
@@ -44,13 +54,8 @@ export class CloudDnsProvider implements WeightProvider {
     private readonly context: ProviderContext,
     options: CloudDnsProviderOptions = {},
   ) {
+    throwSetupErrors(KIND, checkCloudDns(config, { regions: context.regions, steps: [] }));
     this.owner = regionsByAddress(KIND, context.regions);
-    const family = config.type === 'A' ? /^\d+\.\d+\.\d+\.\d+$/ : /:/;
-    for (const [address, region] of this.owner) {
-      if (!family.test(address)) {
-        throw new ProviderError(KIND, `target ${address} of ${region} is not an address for a ${config.type} record set`);
-      }
-    }
     this.zone = (options.client ?? createCloudDnsClient(config)).zone(config.managedZone);
     this.what = `record set ${describeRecordSet(config)} in managed zone ${config.managedZone} of project ${config.project}`;
   }
@@ -182,8 +187,22 @@ function sameOrBothAbsent(a: ApiRecordSet | null, b: ApiRecordSet | null): boole
   return a === null || b === null ? a === b : sameRecordSet(a, b);
 }
 
+/** Every region has addresses of the record set's type, each in one region only. */
+function checkCloudDns(config: CloudDnsProviderConfig, setup: ProviderSetup): SetupProblem[] {
+  const family = config.type === 'A' ? isIPv4 : isIPv6;
+  const wrongFamily = Object.entries(setup.regions).flatMap(([region, spec]) =>
+    spec.targets.flatMap((target, index): SetupProblem[] =>
+      family(target)
+        ? []
+        : [{ path: ['regions', region, 'targets', index], message: `${target} is not an address for the cloud-dns ${config.type} record set` }],
+    ),
+  );
+  return [...addressProblems(setup.regions), ...wrongFamily];
+}
+
 export const cloudDnsProvider = defineProvider({
   kind: KIND,
   schema: cloudDnsProviderSchema,
+  check: checkCloudDns,
   create: (config, context) => new CloudDnsProvider(config, context),
 });

@@ -269,9 +269,9 @@ describe('haproxy apply plan', () => {
   it('refuses a config without the servers of a configured region, or with servers of an unknown one', () => {
     const config = (servers: Record<string, string[]>) => haproxyProviderSchema.parse({ kind: 'haproxy', socket: '/run/h.sock', backend: 'be', servers });
     expect(() => new HaproxyProvider(config({ 'eu-west1': ['eu1'], 'us-central1': ['us1'] }), context)).toThrow(/no servers for region\(s\) asia-east1/);
-    expect(() => new HaproxyProvider(config({ ...REGION_SERVERS, mars: ['m1'] }), context)).toThrow(/unknown region\(s\) mars/);
+    expect(() => new HaproxyProvider(config({ ...REGION_SERVERS, mars: ['m1'] }), context)).toThrow(/spec\.failover\.provider\.servers\.mars: is not a configured region/);
     const heavy = { ...context, regions: { ...context.regions, 'eu-west1': { weight: 1000, capacity: 60, targets: [] } } };
-    expect(() => new HaproxyProvider(config(REGION_SERVERS), heavy)).toThrow(/spec.regions.eu-west1.weight is 1000/);
+    expect(() => new HaproxyProvider(config(REGION_SERVERS), heavy)).toThrow(/spec\.regions\.eu-west1\.weight: is 1000: HAProxy server weights are whole numbers/);
   });
 });
 

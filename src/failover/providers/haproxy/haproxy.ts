@@ -12,7 +12,16 @@
 // lowering ones, one command per connection), refuses any plan that would leave the backend without
 // weight at any moment, then reads back and checks every server.
 import path from 'node:path';
-import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
+import {
+  defineProvider,
+  type ProviderContext,
+  ProviderError,
+  type ProviderSetup,
+  type SetupProblem,
+  throwSetupErrors,
+  type WeightProvider,
+  type Weights,
+} from '../provider.js';
 import { checkWeights } from '../weights.js';
 import { afterCommands, commandLine, emptiesBackend, planApply } from './plan.js';
 import { describeEndpoint, type RuntimeApiEndpoint, RuntimeApiError, runtimeCommand, runtimeSet } from './runtime-api.js';
@@ -32,20 +41,7 @@ export class HaproxyProvider implements WeightProvider {
     private readonly context: ProviderContext,
   ) {
     this.endpoint = config.socket !== undefined ? { path: path.resolve(context.root, config.socket) } : (config.address as RuntimeApiEndpoint);
-    const regions = Object.keys(context.regions);
-    const unmapped = regions.filter((region) => !Object.hasOwn(config.servers, region));
-    if (unmapped.length > 0) {
-      throw new ProviderError(KIND, `no servers for region(s) ${unmapped.join(', ')}: failover.provider.servers must list the servers of every region`);
-    }
-    const unknown = Object.keys(config.servers).filter((region) => !Object.hasOwn(context.regions, region));
-    if (unknown.length > 0) {
-      throw new ProviderError(KIND, `failover.provider.servers names unknown region(s) ${unknown.join(', ')} (configured: ${regions.join(', ')})`);
-    }
-    for (const [region, spec] of Object.entries(context.regions)) {
-      if (!isHaproxyWeight(spec.weight)) {
-        throw new ProviderError(KIND, `spec.regions.${region}.weight is ${spec.weight}: HAProxy server weights are whole numbers from 0 to ${MAX_WEIGHT}`);
-      }
-    }
+    throwSetupErrors(KIND, checkHaproxy(config, { regions: context.regions, steps: [] }));
   }
 
   async read(signal: AbortSignal): Promise<Weights> {
@@ -137,8 +133,44 @@ function describeServer(server: ServerState): string {
   return `weight ${server.userWeight}${server.drained ? ', drained' : ''}`;
 }
 
+/**
+ * The servers of every region are listed, for configured regions only, and every weight the policy can
+ * ask for (a region's weight, and that weight × each step's percent) is a weight HAProxy can set.
+ */
+function checkHaproxy(config: HaproxyProviderConfig, setup: ProviderSetup): SetupProblem[] {
+  const regions = Object.keys(setup.regions);
+  const problems: SetupProblem[] = [];
+  const unmapped = regions.filter((region) => !Object.hasOwn(config.servers, region));
+  if (unmapped.length > 0) {
+    problems.push({
+      path: ['failover', 'provider', 'servers'],
+      message: `no servers for region(s) ${unmapped.join(', ')}: list the servers of every region`,
+    });
+  }
+  for (const region of Object.keys(config.servers).filter((r) => !Object.hasOwn(setup.regions, r))) {
+    problems.push({ path: ['failover', 'provider', 'servers', region], message: `is not a configured region (configured: ${regions.join(', ')})` });
+  }
+  for (const [region, spec] of Object.entries(setup.regions)) {
+    if (!isHaproxyWeight(spec.weight)) {
+      problems.push({ path: ['regions', region, 'weight'], message: `is ${spec.weight}: HAProxy server weights are whole numbers from 0 to ${MAX_WEIGHT}` });
+      continue;
+    }
+    setup.steps.forEach((step, index) => {
+      const weight = (spec.weight * step.weightPercent) / 100;
+      if (!isHaproxyWeight(weight)) {
+        problems.push({
+          path: ['failover', 'steps', index, 'weightPercent'],
+          message: `gives ${region} weight ${weight}: HAProxy server weights are whole numbers from 0 to ${MAX_WEIGHT}`,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
 export const haproxyProvider = defineProvider({
   kind: KIND,
   schema: haproxyProviderSchema,
+  check: checkHaproxy,
   create: (config, context) => new HaproxyProvider(config, context),
 });

@@ -10,13 +10,21 @@
 // disagrees with the published addresses; without a TXT, weights are derived from the addresses.
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
-import { defineProvider, type ProviderContext, ProviderError, type WeightProvider, type Weights } from '../provider.js';
-import { checkWeights, regionsByAddress } from '../weights.js';
+import {
+  defineProvider,
+  type ProviderContext,
+  ProviderError,
+  type ProviderSetup,
+  type SetupProblem,
+  type WeightProvider,
+  type Weights,
+} from '../provider.js';
+import { addressProblems, checkWeights, regionsByAddress } from '../weights.js';
 import { type Rfc2136ProviderConfig, rfc2136ProviderSchema, tsigSecret } from './schema.js';
 import { exchange, TransportError } from './transport.js';
 import { findTsig, signMessage, TSIG_ERRORS, type TsigKey, tsigKey, verifyMessage } from './tsig.js';
 import { type AddressType, addressType, queryMessage, updateMessage } from './update-message.js';
-import { normalize, parseWeightsText, publishedAddresses, publishedByRegion, weightsInEffect, weightsText } from './weights-record.js';
+import { normalize, parseWeightsText, publishedAddresses, publishedByRegion, regionAddresses, weightsInEffect, weightsText } from './weights-record.js';
 import { readHeader, WireError } from './wire.js';
 
 const KIND = 'rfc2136';
@@ -164,8 +172,32 @@ export class Rfc2136Provider implements WeightProvider {
   }
 }
 
+/**
+ * Every region has addresses, each in one region only; a warning for each partial step that still
+ * publishes every address of some region (too few addresses per family to express it): for that region
+ * the step moves no traffic, only its bake delays the drain.
+ */
+function checkRfc2136(_config: Rfc2136ProviderConfig, setup: ProviderSetup): SetupProblem[] {
+  const stepWarnings = setup.steps.flatMap((step, index): SetupProblem[] => {
+    if (step.weightPercent <= 0 || step.weightPercent >= 100) return [];
+    const unmoved = Object.entries(setup.regions)
+      .filter(([, spec]) => spec.targets.length > 0 && regionAddresses(spec, (spec.weight * step.weightPercent) / 100).length === spec.targets.length)
+      .map(([region]) => region);
+    if (unmoved.length === 0) return [];
+    return [
+      {
+        path: ['failover', 'steps', index, 'weightPercent'],
+        severity: 'warning',
+        message: `the ${step.weightPercent} % step moves no traffic through rfc2136 for ${unmoved.join(', ')}: plain DNS shares traffic by address, and too few addresses per family are configured to publish part of them`,
+      },
+    ];
+  });
+  return [...addressProblems(setup.regions), ...stepWarnings];
+}
+
 export const rfc2136Provider = defineProvider({
   kind: KIND,
   schema: rfc2136ProviderSchema,
+  check: checkRfc2136,
   create: (config, context) => new Rfc2136Provider(config, context),
 });

@@ -22,7 +22,7 @@ export function publishedCount(count: number, weight: number, full: number): num
 }
 
 /** The addresses of one region to publish at `weight`. */
-function regionAddresses(spec: RegionSpec, weight: number): string[] {
+export function regionAddresses(spec: RegionSpec, weight: number): string[] {
   const families = [spec.targets.filter((t) => !isIPv6(t)), spec.targets.filter((t) => isIPv6(t))];
   return families.flatMap((family) => family.slice(0, publishedCount(family.length, weight, spec.weight)));
 }
