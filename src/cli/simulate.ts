@@ -1,7 +1,5 @@
 // `vigil simulate SCENARIO.yaml`: what the failover policy would do in a synthetic incident.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { requireDefinitions } from '../config/load.js';
+import { loadSimulation } from '../failover/simulate/load.js';
 import { SimulationError, type SimulationReport, simulate } from '../failover/simulate/simulator.js';
 import type { ExitCode, Io } from './io.js';
 
@@ -10,31 +8,18 @@ export interface SimulateOptions {
 }
 
 export async function simulateCommand(file: string, options: SimulateOptions, io: Io): Promise<ExitCode> {
-  const { items } = await requireDefinitions([file]);
-  const scenarios = items.flatMap((i) => (i.type === 'scenario' ? [i.scenario] : []));
-  const scenario = scenarios[0];
-  if (!scenario || scenarios.length > 1) {
-    io.err(`${file}: expected exactly one document of kind Scenario\n`);
-    return 2;
-  }
-  // spec.config is relative to the scenario file; without it, ./vigil.yaml.
-  const configFile = scenario.spec.config ? path.resolve(path.dirname(file), scenario.spec.config) : path.resolve('vigil.yaml');
-  if (!existsSync(configFile)) {
-    io.err(`${file}: config ${configFile} does not exist\n`);
-    return 2;
-  }
-  const root = path.dirname(configFile);
-  const { config } = await requireDefinitions([configFile], { root });
-  const { slos } = await requireDefinitions([path.resolve(root, config.definitions.slos)], { root, optional: true });
   let report: SimulationReport;
+  let name: string;
   try {
-    report = await simulate({ scenario, config, slos });
+    const input = await loadSimulation(file);
+    name = input.scenario.metadata.name;
+    report = await simulate(input);
   } catch (error) {
     if (!(error instanceof SimulationError)) throw error;
     io.err(`${file}: ${error.message}\n`);
     return 2;
   }
-  io.out(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatTimeline(report, scenario.metadata.name));
+  io.out(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatTimeline(report, name));
   return 0;
 }
 
