@@ -118,8 +118,10 @@ export class Orchestrator {
     const after = result.weights;
     if (after !== null && totalWeight(after) <= 0) {
       // The policy never asks for this; refuse rather than black-hole all traffic if it ever did.
-      logger.error({ weights: after }, 'refusing weights with no traffic anywhere');
-      return { decisions: [], applied: null, failure: 'refused weights with no traffic anywhere' };
+      const reason = 'refused weights with no traffic anywhere; the decisions of this round were dropped';
+      logger.error({ weights: after, decisions: result.decisions }, reason);
+      store.appendAudit(this.auditOf({ action: 'apply', outcome: 'failed', reason }, now, { before, after }));
+      return { decisions: [], applied: null, failure: reason };
     }
     // Every decision's entry carries the weights around it: for one that changed nothing (blocked, proposed,
     // a halt or a pause) before and after are both the weights in effect.
