@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { MINUTE_MS, parseDuration } from '../../lib/duration.js';
 import type { RatioSource, SloDefinition, SloWindow } from '../../slo/model.js';
-import { rfc1123Label } from '../fields.js';
+import { minutes, rfc1123Label } from '../fields.js';
 import type { Problem } from '../problems.js';
 import type { YamlDocument } from '../yaml-document.js';
 import {
@@ -185,7 +185,13 @@ function windowOf(
       problems.push(doc.problem(path, `a rolling window must be in m, h, d or w (e.g. 28d), got ${tw.duration}`));
       return null;
     }
-    return { kind: 'rolling', minutes: parseDuration(tw.duration) / MINUTE_MS, text: tw.duration };
+    // The native format's rule for a rolling window: whole minutes, at least one, within range.
+    const parsed = minutes().safeParse(tw.duration);
+    if (!parsed.success) {
+      problems.push(doc.problem(path, parsed.error.issues.map((issue) => issue.message).join('; ')));
+      return null;
+    }
+    return { kind: 'rolling', minutes: parsed.data, text: tw.duration };
   }
   const calendarUnit = count === '1' ? ({ w: 'week', M: 'month', Q: 'quarter' } as const)[unit as 'w'] : undefined;
   if (!calendarUnit) {
