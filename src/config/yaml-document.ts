@@ -71,7 +71,9 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
   const lines = new LineCounter();
   const problems: Problem[] = [];
   const documents: YamlDocument[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // Without resolveKnownTags, YAML 1.1 tags such as !!binary or !!set stay unresolved (reported below)
+  // instead of becoming byte arrays and sets that no schema expects.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   if ('empty' in parsed) {
     for (const error of parsed.errors) {
       const { line, col } = lines.linePos(error.pos[0]);
@@ -79,14 +81,21 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
     }
   }
   for (const doc of parsed) {
-    if (doc.errors.length > 0) {
+    const unsupportedTags = doc.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+    if (doc.errors.length > 0 || unsupportedTags.length > 0) {
       for (const error of doc.errors) {
         const { line, col } = lines.linePos(error.pos[0]);
         problems.push({ file, line, col, severity: 'error', message: `YAML: ${firstLine(error.message)}` });
       }
+      for (const warning of unsupportedTags) {
+        const { line, col } = lines.linePos(warning.pos[0]);
+        const tag = (/Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? 'this tag').replace(/^tag:yaml\.org,2002:/, '!!');
+        problems.push({ file, line, col, severity: 'error', message: `YAML: unsupported tag ${tag}: write plain values (strings, numbers, maps, lists)` });
+      }
       continue;
     }
-    if (doc.contents === null) continue;
+    // An empty document (a trailing ---, or one holding only comments) says nothing.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.source === '')) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
