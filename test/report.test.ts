@@ -42,10 +42,11 @@ describe('vigil report --events', () => {
     expect(slo.regions['eu-west1']).toMatchObject({ good: 97, total: 100, sli: 0.97 });
   });
 
-  it('reports each bad line on stderr with its number and still counts the good ones', async () => {
+  it('reports each bad line on stderr with its number and still counts the good ones (a BOM on line 1 is no problem)', async () => {
     const { code, err } = await report('--format', 'json');
     expect(code).toBe(0);
     expect(err.trim().split('\n')).toEqual([
+      "test/fixtures/report/events.jsonl:15: warning: region \"mars-1\" is not one of api's regions (eu-west1, us-central1): counted in the SLO's totals only",
       expect.stringMatching(/^test\/fixtures\/report\/events\.jsonl:4: not valid JSON/),
       'test/fixtures/report/events.jsonl:5: unknown SLO "nope" (line skipped)',
       expect.stringMatching(/^test\/fixtures\/report\/events\.jsonl:6: ts: "yesterday" is not an ISO 8601 time/),
@@ -54,6 +55,7 @@ describe('vigil report --events', () => {
       'test/fixtures/report/events.jsonl:9: good: must not exceed total (line skipped)',
       'test/fixtures/report/events.jsonl:10: good: must be a whole number (line skipped)',
       'test/fixtures/report/events.jsonl:11: unknown field "regoin" (line skipped)',
+      'test/fixtures/report/events.jsonl:14: total: must be at most 9007199254740991 (line skipped)',
     ]);
   });
 

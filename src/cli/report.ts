@@ -21,7 +21,20 @@ export async function reportCommand(options: ReportOptions, io: Io, now: () => n
   }
   const { slos } = await requireDefinitions([options.definitions], { root: options.root });
   const report = new EventReport(slos, atMs);
-  const bad = await readEventsFile(options.events, new Set(slos.map((s) => s.name)), (event) => report.add(event));
+  const declared = new Map(slos.map((s) => [s.name, s.regions]));
+  const strayRegions = new Set<string>();
+  const bad = await readEventsFile(options.events, new Set(declared.keys()), (event, line) => {
+    report.add(event);
+    // Counted either way (the SLO's totals hold every region); said once per SLO and region, as it is likely a typo.
+    const regions = declared.get(event.slo) ?? [];
+    const key = `${event.slo}\u0000${event.targetRegion}`;
+    if (event.targetRegion !== '' && regions.length > 0 && !regions.includes(event.targetRegion) && !strayRegions.has(key)) {
+      strayRegions.add(key);
+      io.err(
+        `${options.events}:${line}: warning: region "${event.targetRegion}" is not one of ${event.slo}'s regions (${regions.join(', ')}): counted in the SLO's totals only\n`,
+      );
+    }
+  });
   for (const line of bad) io.err(`${options.events}:${line.line}: ${line.message} (line skipped)\n`);
   io.out(formatReport(reportDocument(atMs, report.statuses()), options.format));
   return 0;

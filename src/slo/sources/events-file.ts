@@ -14,7 +14,12 @@ export interface BadLine {
   message: string;
 }
 
-const count = z.number().int('must be a whole number').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER);
+// Checked in this order so that the first issue is the one that explains: 1e20 is too large, not fractional.
+const count = z
+  .number()
+  .nonnegative('must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`)
+  .int('must be a whole number');
 
 const eventLine = z
   .strictObject({
@@ -68,21 +73,23 @@ export function parseEvent(json: unknown, knownSlos: ReadonlySet<string>): Event
   };
 }
 
-/** Streams an events file, calling `onEvent` per good line; returns the bad ones. */
+/** Streams an events file, calling `onEvent` per good line (with its number); returns the bad ones. */
 export async function readEventsFile(
   file: string,
   knownSlos: ReadonlySet<string>,
-  onEvent: (event: EventRecord) => void,
+  onEvent: (event: EventRecord, line: number) => void,
 ): Promise<BadLine[]> {
   const bad: BadLine[] = [];
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
   let lineNumber = 0;
-  for await (const text of lines) {
+  for await (const raw of lines) {
     lineNumber += 1;
+    // Editors on some systems start UTF-8 files with a byte order mark.
+    const text = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;
     const parsed = parseEventLine(text, knownSlos);
     if (typeof parsed === 'string') bad.push({ line: lineNumber, message: parsed });
-    else onEvent(parsed);
+    else onEvent(parsed, lineNumber);
   }
   return bad;
 }
