@@ -2,6 +2,7 @@
 // alerts that can fire, windows that fit their SLO.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { alertCanFire, alertThreshold } from '../slo/math/budget.js';
 import { toNumber } from '../slo/math/rational.js';
@@ -48,9 +49,25 @@ function alertProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
 
 function sliceProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
   const { definition: def, doc } = item;
-  if (def.budgeting.method !== 'timeslices' || def.window.kind !== 'rolling') return [];
-  if (def.window.minutes % def.budgeting.sliceMinutes === 0) return [];
-  return [doc.problem(['spec', 'window'], `window ${def.window.text} is not a whole number of ${def.budgeting.sliceMinutes}m timeslices`)];
+  if (def.budgeting.method !== 'timeslices') return [];
+  const slice = def.budgeting.sliceMinutes;
+  if (def.window.kind === 'calendar') {
+    // Slices line up with UTC; a period starts at local midnight, which must fall on a slice boundary
+    // (Asia/Kathmandu is UTC+05:45: 30m slices would straddle the start of every period).
+    const offsets = zoneOffsets(def.window.timeZone).filter((offset) => offset % slice !== 0);
+    if (offsets.length === 0) return [];
+    const shown = offsets.map((o) => `UTC${o < 0 ? '−' : '+'}${String(Math.floor(Math.abs(o) / 60)).padStart(2, '0')}:${String(Math.abs(o) % 60).padStart(2, '0')}`);
+    return [doc.problem(['spec', 'window'], `${slice}m timeslices do not line up with midnight in ${def.window.timeZone} (${shown.join(', ')}): use slices that divide the offset, e.g. 15m or 5m`)];
+  }
+  if (def.window.minutes % slice === 0) return [];
+  return [doc.problem(['spec', 'window'], `window ${def.window.text} is not a whole number of ${slice}m timeslices`)];
+}
+
+/** The UTC offsets (minutes) a time zone uses this year and next: standard and daylight time. */
+function zoneOffsets(zone: string): number[] {
+  const year = DateTime.utc().year;
+  const samples = [year, year + 1].flatMap((y) => [1, 4, 7, 10].map((month) => DateTime.fromObject({ year: y, month, day: 1 }, { zone }).offset));
+  return [...new Set(samples)];
 }
 
 async function runbookProblems(item: Extract<LoadedItem, { type: 'slo' }>, root: string): Promise<Problem[]> {
