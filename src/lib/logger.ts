@@ -10,8 +10,11 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.VIGIL_LOG_LEVEL ?? 'info';
+  if (!LEVELS.includes(level)) throw new Error(`VIGIL_LOG_LEVEL: "${level}" is not a log level (${LEVELS.join(', ')})`);
   const destination = options.destination ?? process.stdout;
   const usePretty = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
   if (usePretty) {
