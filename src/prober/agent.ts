@@ -84,7 +84,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     let feed: ProbeFeed | null = null;
     if (folder) {
       apply(folder.definitions());
-      folder.watch(apply);
+      await folder.watch(apply);
     } else if (server) {
       feed = new ProbeFeed({
         server,
@@ -102,7 +102,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       metricsUrl: metricsServer.url,
       prober: running,
       async close(graceMs = 5000) {
-        folder?.close();
+        await folder?.close();
         feed?.close();
         const tally = await running.close(graceMs);
         await metricsServer.close();
@@ -111,7 +111,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       },
     };
   } catch (error) {
-    folder?.close();
+    await folder?.close();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw error;
   }

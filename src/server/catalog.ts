@@ -1,6 +1,6 @@
 // The definitions a running server works from (SLOs, probes), reloaded when their files change.
 // A reload with errors keeps the previous definitions and logs the problems: a typo never stops probing.
-import { type FSWatcher, watch } from 'node:fs';
+import { DefinitionWatcher } from '../config/definition-watcher.js';
 import { loadDefinitions } from '../config/load.js';
 import { countErrors, formatProblem, type Problem } from '../config/problems.js';
 import type { Logger } from '../lib/logger.js';
@@ -27,8 +27,7 @@ export type CatalogListener = (snapshot: CatalogSnapshot) => void;
 export class Catalog {
   private current: CatalogSnapshot;
   private readonly listeners = new Set<CatalogListener>();
-  private watchers: FSWatcher[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private watcher: DefinitionWatcher | null = null;
 
   private constructor(
     private readonly paths: string[],
@@ -86,29 +85,20 @@ export class Catalog {
     return problems;
   }
 
-  /** Reloads shortly after any change under the definition folders. */
-  watch(): void {
-    for (const target of this.paths) {
-      try {
-        this.watchers.push(watch(target, { recursive: true }, () => this.scheduleReload()));
-      } catch (error) {
-        this.logger.warn({ path: target, err: error }, 'cannot watch definitions; changes need a restart');
-      }
-    }
+  /** Reloads shortly after any change under the definition folders; resolves once watching. */
+  watch(): Promise<void> {
+    this.watcher = new DefinitionWatcher({
+      paths: this.paths,
+      logger: this.logger,
+      onChange: () => {
+        this.reload().catch((error: unknown) => this.logger.error({ err: error }, 'reloading definitions failed'));
+      },
+    });
+    return this.watcher.ready();
   }
 
-  close(): void {
-    for (const watcher of this.watchers) watcher.close();
-    this.watchers = [];
-    if (this.timer) clearTimeout(this.timer);
-  }
-
-  private scheduleReload(): void {
-    if (this.timer) clearTimeout(this.timer);
-    // Editors write files in several steps; wait for the burst to end.
-    this.timer = setTimeout(() => {
-      this.reload().catch((error: unknown) => this.logger.error({ err: error }, 'reloading definitions failed'));
-    }, 300);
-    this.timer.unref();
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = null;
   }
 }

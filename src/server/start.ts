@@ -65,7 +65,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = new BucketStore(db);
   const engine = new SloEngine({ store, definitions: catalog.snapshot().slos, logger: options.logger });
   catalog.onChange((snapshot) => engine.setDefinitions(snapshot.slos));
-  catalog.watch();
+  // Edits made once start-up returns are seen.
+  await catalog.watch();
   const monitor = new SloMonitor({
     engine,
     clock: options.clock ?? systemClock,
@@ -127,7 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       monitor.stop();
       await failover?.close();
       await notifications.close();
-      catalog.close();
+      await catalog.close();
       await closeHttpServer(server);
       engine.close();
       db.close();
