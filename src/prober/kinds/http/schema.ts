@@ -67,8 +67,11 @@ export const httpSettingsSchema = z.strictObject({
   body: z.string().optional(),
   expect: expectSchema.prefault({}),
   followRedirects: z.boolean().default(true),
-  /** Reading stops with body_too_large past this many bytes; never more is held in memory. */
-  maxBodyBytes: byteSize.default(1024 ** 2),
+  /**
+   * Reading stops with body_too_large past this many bytes; never more is held in memory. Capped at 64 MiB:
+   * a prober runs many targets at once, and a health check has no business reading more.
+   */
+  maxBodyBytes: byteSize.pipe(z.number().max(64 * 1024 ** 2, 'must be at most 64MiB: a probe holds the body in memory')).default(1024 ** 2),
   ipFamily,
   /** Keep the connection between attempts; off by default so each attempt measures dns, connect and tls. */
   reuseConnections: z.boolean().default(false),
