@@ -6,17 +6,12 @@ import { DateTime } from 'luxon';
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { alertCanFire, alertThreshold } from '../slo/math/budget.js';
 import { toNumber } from '../slo/math/rational.js';
+import { longestPeriodMinutes } from '../slo/math/windows.js';
 import type { SloDefinition } from '../slo/model.js';
 import { failoverProblems } from './failover-checks.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
 import { didYouMean } from './schema-problems.js';
-
-/** The longest period of a window, where thresholds derived from the budget are highest. */
-function longestPeriodMinutes(def: SloDefinition): number {
-  if (def.window.kind === 'rolling') return def.window.minutes;
-  return { week: 7, month: 31, quarter: 92 }[def.window.unit] * 1440;
-}
 
 function shortestPeriodMinutes(def: SloDefinition): number {
   if (def.window.kind === 'rolling') return def.window.minutes;

@@ -61,3 +61,4 @@ export function formatDuration(ms: number): string {
 }
 
 export const MINUTE_MS = UNIT_MS.m;
+export const DAY_MS = UNIT_MS.d;

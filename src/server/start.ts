@@ -11,9 +11,11 @@ import { closeHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
 import { notificationsFromConfig } from '../notify/notifications-from-config.js';
 import { SloEngine } from '../slo/engine/engine.js';
+import { longestPeriodMinutes } from '../slo/math/windows.js';
 import { SloMonitor } from '../slo/monitor.js';
 import { BucketStore } from '../store/bucket-store.js';
 import { openDatabase } from '../store/database.js';
+import { StoreRetention } from '../store/retention.js';
 import { createApp } from './app.js';
 import { Catalog } from './catalog.js';
 import { startInProcessProbers } from './in-process-probers.js';
@@ -64,6 +66,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const db = openDatabase(dataDir);
   const store = new BucketStore(db);
   const engine = new SloEngine({ store, definitions: catalog.snapshot().slos, logger: options.logger });
+  const retention = new StoreRetention({
+    store,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    retentionMs: config.retention,
+    longestPeriodMinutes: () => Math.max(0, ...catalog.snapshot().slos.map(longestPeriodMinutes)),
+  });
+  retention.start();
   catalog.onChange((snapshot) => engine.setDefinitions(snapshot.slos));
   // Edits made once start-up returns are seen.
   await catalog.watch();
@@ -126,6 +136,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     async close() {
       await probers?.close();
       monitor.stop();
+      retention.stop();
       await failover?.close();
       await notifications.close();
       await catalog.close();

@@ -55,6 +55,7 @@ export class BucketStore {
   private readonly minuteRange;
   private readonly minuteRangeSums;
   private readonly deleteBefore;
+  private readonly deleteBatchesBefore;
 
   constructor(private readonly db: Db) {
     this.insertSeries = db.prepare(
@@ -74,6 +75,7 @@ export class BucketStore {
        FROM buckets WHERE minute >= ? AND minute < ? GROUP BY series_id`,
     );
     this.deleteBefore = db.prepare('DELETE FROM buckets WHERE minute < ?');
+    this.deleteBatchesBefore = db.prepare('DELETE FROM ingested_batches WHERE received_at < ?');
     for (const row of db.prepare('SELECT id, slo, target_region AS targetRegion, vantage FROM series').all() as Series[]) {
       this.remember(row);
     }
@@ -136,6 +138,11 @@ export class BucketStore {
   /** Drops buckets older than `minute`; returns how many. */
   pruneBefore(minute: number): number {
     return this.deleteBefore.run(minute).changes;
+  }
+
+  /** Forgets the ids of batches received before `ms`: a retry of one of them would count again. */
+  forgetBatchesBefore(ms: number): number {
+    return this.deleteBatchesBefore.run(ms).changes;
   }
 
   private seriesIdFor(key: SeriesKey, created: Map<string, Series>): number {

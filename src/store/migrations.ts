@@ -75,4 +75,12 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'batch ids expire',
+    sql: `
+      -- Batch ids are forgotten after a while (store retention); this finds the old ones without a scan.
+      CREATE INDEX ingested_batches_received_at ON ingested_batches (received_at);
+    `,
+  },
 ];

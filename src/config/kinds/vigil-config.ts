@@ -58,6 +58,8 @@ export const vigilConfigSchema = z.strictObject({
   spec: z
     .strictObject({
       dataDir: z.string().min(1).default('data'),
+      /** How long minute buckets stay in the store; never less than the longest SLO period + 1 day. */
+      retention: duration({ min: 24 * 3_600_000 }).default(100 * 24 * 3_600_000),
       definitions: z
         .strictObject({
           slos: z.string().min(1).default('slo-definitions'),

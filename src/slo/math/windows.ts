@@ -32,6 +32,12 @@ export function rollingWindow(minutes: number, atMs: number, unitMin: number): U
   return { key: `r${units}`, firstUnit: lastUnit - units + 1, lastUnit };
 }
 
+/** The longest period of an SLO's window (a calendar month can be 31 days, a quarter 92). */
+export function longestPeriodMinutes(def: SloDefinition): number {
+  if (def.window.kind === 'rolling') return def.window.minutes;
+  return { week: 7, month: 31, quarter: 92 }[def.window.unit] * 1440;
+}
+
 export interface Period {
   startMs: number;
   /** Full length of the period: the rolling window, or the whole current calendar period. */
