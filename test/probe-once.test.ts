@@ -117,6 +117,14 @@ describe('vigil probe --once', () => {
     expect(io.stderr()).toMatch(/--server URL .* or --probes DIR/);
   });
 
+  it('refuses a spool bound that is not a size of at least 1MiB before starting anything', async () => {
+    for (const size of ['10kB', 'lots']) {
+      const io = captureIo();
+      expect(await run(['probe', '--region', 'eu-west1', '--probes', 'probes', '--spool-max-bytes', size], io)).toBe(2);
+      expect(io.stderr()).toContain('must be a size of at least 1MiB');
+    }
+  });
+
   it('exits 1 on invalid definitions, printing file:line:col', async () => {
     const dir = probesDir(probeYaml().replace('interval: 10s', 'interval: 10x'));
     const { code, out, err } = await once('--probes', dir, '--region', 'eu-west1', '--format', 'json');

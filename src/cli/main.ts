@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../config/problems.js';
 import { parseDuration } from '../lib/duration.js';
+import { parseByteSize } from '../prober/kinds/schema-fields.js';
 import { REPORT_FORMATS, type ReportFormat } from '../slo/report-format.js';
 import { registerFailoverCommands } from './failover.js';
 import { type ExitCode, type Io, processIo } from './io.js';
@@ -18,6 +19,12 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
   return n;
+}
+
+function byteSizeOption(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === null || bytes < 1024 ** 2) throw new InvalidArgumentError('must be a size of at least 1MiB, e.g. 64MiB or 1GiB');
+  return bytes;
 }
 
 function pollInterval(value: string): number {
@@ -79,6 +86,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .option('--once', 'run every probe that runs from --region once, print the results and exit')
     .addOption(new Option('--format <format>', 'output of --once').choices(PROBE_FORMATS).default('table'))
     .option('--spool-dir <dir>', 'where unshipped results wait (default: ./data/spool-<region>)')
+    .option('--spool-max-bytes <size>', 'the spool drops its oldest batches past this size, e.g. 64MiB', byteSizeOption, 64 * 1024 ** 2)
     .option('--metrics-host <host>', 'listen address of /metrics and /healthz', '127.0.0.1')
     .option('--metrics-port <port>', 'listen port of /metrics and /healthz, 0 for any free one', port, 9465)
     .option('--poll-interval <duration>', 'how often to pull definitions from the server', pollInterval, 30_000)

@@ -19,6 +19,7 @@ export interface ProbeOptions {
   once?: boolean;
   format: (typeof PROBE_FORMATS)[number];
   spoolDir?: string;
+  spoolMaxBytes: number;
   metricsHost: string;
   metricsPort: number;
   pollInterval: number;
@@ -34,6 +35,7 @@ export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitC
     token,
     probesDir: options.probes,
     spoolDir: options.spoolDir ?? `data/spool-${options.region}`,
+    spoolMaxBytes: options.spoolMaxBytes,
     metricsHost: options.metricsHost,
     metricsPort: options.metricsPort,
     pollMs: options.pollInterval,
