@@ -14,10 +14,13 @@ export function abortsAtTimeout(signal: AbortSignal): void {
   deadlineSignals.add(signal);
 }
 
+/** The phase a failure during a connection stage is charged to (later stages are each kind's own). */
+const STAGE_PHASE: Partial<Record<AttemptStage, keyof Phases>> = { dns: 'dns', connect: 'connect', tls: 'tls' };
+
 export class Attempt {
   readonly startedAt = performance.now();
-  /** What the attempt is doing now, for the timeout's detail and for classifying resets. */
-  stage: AttemptStage = 'connect';
+  private currentStage: AttemptStage = 'connect';
+  private stageSince = this.startedAt;
   readonly phases: Phases = {};
   /** When the current connection became ready for requests (after TCP, or after TLS). */
   readyAt = 0;
@@ -41,6 +44,16 @@ export class Attempt {
     return this.settled;
   }
 
+  /** What the attempt is doing now, for the timeout's detail and for classifying resets. */
+  get stage(): AttemptStage {
+    return this.currentStage;
+  }
+
+  set stage(stage: AttemptStage) {
+    this.currentStage = stage;
+    this.stageSince = performance.now();
+  }
+
   /** Milliseconds since the attempt started, to the microsecond. */
   elapsed(since = this.startedAt): number {
     return round(performance.now() - since);
@@ -61,6 +74,10 @@ export class Attempt {
   }
 
   fail(kind: FailureKind, detail: string): void {
+    if (this.settled) return;
+    // As blackbox_exporter does: a refused connect or a handshake cut short still took time in its phase.
+    const phase = STAGE_PHASE[this.currentStage];
+    if (phase) this.addPhase(phase, performance.now() - this.stageSince);
     this.settle(failure(kind, this.elapsed(), this.extra(detail)));
   }
 

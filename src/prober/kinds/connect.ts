@@ -152,7 +152,11 @@ export function openConnection(
     if (error) {
       socket?.destroy();
       done(error, null);
-    } else done(null, socket);
+    } else {
+      // Connected (and through TLS): the phases so far are recorded; what follows is the kind's request.
+      attempt.stage = 'request';
+      done(null, socket);
+    }
   };
   // Errors are built only when needed: with source maps on, each one costs tens of microseconds.
   attempt.onSettle(() => {
@@ -242,7 +246,8 @@ export function resolveHost(
   attempt.stage = 'dns';
   const startedAt = performance.now();
   (lookup ?? systemLookup)(host, ipFamily === 'any' ? 0 : ipFamily, (error, address) => {
-    attempt.addPhase('dns', performance.now() - startedAt);
+    // A failed lookup is charged to the dns phase by the attempt's failure, which happens in this stage.
+    if (!error) attempt.addPhase('dns', performance.now() - startedAt);
     then(error, address);
   });
 }

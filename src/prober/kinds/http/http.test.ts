@@ -166,6 +166,7 @@ describe('http probe name resolution through a local BIND', () => {
   it('a name that does not exist ends as dns_error', async () => {
     const outcome = await probeHttp(`http://nowhere.${TEST_ZONE}:${v4.port}/`, {}, { lookup: resolver.lookup });
     expect(outcome).toMatchObject({ ok: false, failure: 'dns_error' });
+    expect(outcome.phases?.dns).toBeGreaterThan(0);
     expect(outcome.detail).toContain('ENOTFOUND');
   });
 
@@ -280,6 +281,17 @@ describe('http probe over TLS with certificates made at test time', () => {
     const outcome = await probeHttp(`https://${server.address}/`);
     expect(outcome).toMatchObject({ ok: false, failure: 'timeout' });
     expect(outcome.detail).toContain('during tls');
+    // The time went into the handshake, and the phases say so (as blackbox_exporter's do).
+    expect(outcome.phases?.tls).toBeGreaterThan(TIMEOUT_MS / 2);
+    expect(outcome.phases?.connect).toBeLessThan(TIMEOUT_MS / 2);
+  });
+
+  it('a name lookup that never answers ends as a timeout charged to the dns phase', async () => {
+    const outcome = await probeHttp('http://stuck.example/', {}, { lookup: () => {} });
+    expect(outcome).toMatchObject({ ok: false, failure: 'timeout' });
+    expect(outcome.detail).toContain('during dns');
+    expect(outcome.phases?.dns).toBeGreaterThan(TIMEOUT_MS / 2);
+    expect(outcome.phases?.connect).toBe(0);
   });
 
   it('a server that answers the ClientHello with garbage ends as tls_error', async () => {
