@@ -94,7 +94,7 @@ describe('rfc2136 provider against BIND 9', () => {
     await provider().apply({ 'eu-west1': 50, 'us-central1': 50 }, signal());
     expect(await published()).toEqual(['198.51.100.10', '2001:db8::10', '203.0.113.10']);
     await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 50, 'us-central1': 50 });
-    // us-central1 has one address per family: any weight above 0 publishes both.
+    // us-central1 has one address per family: every weight above 0 publishes both.
     await provider().apply({ 'eu-west1': 100, 'us-central1': 12.5 }, signal());
     expect(await published()).toEqual(['198.51.100.10', '2001:db8::10', '203.0.113.10', '203.0.113.11'].sort());
     await expect(provider().read(signal())).resolves.toEqual({ 'eu-west1': 100, 'us-central1': 12.5 });
