@@ -3,9 +3,9 @@
 // floor of a bare socket connect/GET/close in Node; plus Vigil's scheduling jitter. Every prober and the
 // target run in their own processes; each run is bounded in time and every child is killed at the end.
 // Run: npm run bench:prober -- [--rates 2000,500] [--seconds 12] [--warmup interval+1] [--interval 5000]
-//      [--repeat 1] [--variants vigil,vigil-sched,blackbox,floor] [--no-metrics] [--trace] [--profile DIR]
+//      [--repeat 1] [--variants vigil,vigil-sched,blackbox,floor,floor-undici] [--no-metrics] [--trace] [--profile DIR]
 // vigil-sched is Vigil's process with an attempt that answers at once without a network: what scheduling,
-// metrics and shipping cost on their own.
+// metrics and shipping cost on their own. floor-undici is the HTTP library alone (see floor-child.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     interval: { type: 'string', default: '5000' },
     repeat: { type: 'string', default: '1' },
-    variants: { type: 'string', default: 'vigil,vigil-sched,blackbox,floor' },
+    variants: { type: 'string', default: 'vigil,vigil-sched,blackbox,floor,floor-undici' },
     'no-metrics': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -52,7 +52,7 @@ const variants = new Set((args.variants ?? '').split(','));
 const metrics = !args['no-metrics'];
 const childDeadlineMs = warmupMs + measureMs + 30_000;
 
-type Variant = 'vigil' | 'vigil-sched' | 'blackbox' | 'floor';
+type Variant = 'vigil' | 'vigil-sched' | 'blackbox' | 'floor' | 'floor-undici';
 interface Row {
   variant: Variant;
   run: number;
@@ -85,8 +85,8 @@ function compiled(): string {
   return compiledDir;
 }
 
-function runFloor(ports: number[], rate: number): Promise<WindowReport> {
-  return runChild('./prober/floor-child.ts', { ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs });
+function runFloor(ports: number[], rate: number, client: 'socket' | 'undici'): Promise<WindowReport> {
+  return runChild('./prober/floor-child.ts', { ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, client });
 }
 
 const perProbe = (r: WindowReport) => (r.probes > 0 ? r.cpuMicros / r.probes : Number.NaN);
@@ -161,7 +161,8 @@ async function main(): Promise<void> {
             report: await runBlackbox({ ports: target.ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, connections: 256 }),
           });
         }
-        if (variants.has('floor')) rows.push({ variant: 'floor', run, report: await runFloor(target.ports, rate) });
+        if (variants.has('floor')) rows.push({ variant: 'floor', run, report: await runFloor(target.ports, rate, 'socket') });
+        if (variants.has('floor-undici')) rows.push({ variant: 'floor-undici', run, report: await runFloor(target.ports, rate, 'undici') });
       }
       printTable(rate, rows);
     }

@@ -1,6 +1,10 @@
-// The floor of the prober benchmark, in its own process: a bare net.connect + GET + read + close at the
-// requested rate, with no HTTP library, timings or checks. Prints one WindowReport line after the window.
-import { connect } from 'node:net';
+// The floors of the prober benchmark, in their own process, at the requested rate, with no timings, checks,
+// scheduler, metrics or shipping: `socket` is a bare net.connect + GET + read + close; `undici` is the
+// same exchange through an undici Client per target with a new connection per request, closed by the
+// client as the response ends (what Vigil's http kind does): the cost of the HTTP library alone.
+// Prints one WindowReport line after the window.
+import { connect, type Socket } from 'node:net';
+import { Client } from 'undici';
 import { z } from 'zod';
 import { Pacer } from './pacer.js';
 import { exitWithParent } from './processes.js';
@@ -12,6 +16,7 @@ const settingsSchema = z.object({
   timeoutMs: z.number().int().positive(),
   warmupMs: z.number().int().min(0).max(60_000),
   measureMs: z.number().int().positive().max(300_000),
+  client: z.enum(['socket', 'undici']).default('socket'),
 });
 
 const settings = settingsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
@@ -19,6 +24,13 @@ exitWithParent();
 
 const window = { measuring: false, probes: 0, ok: 0, failures: {} as Record<string, number> };
 let next = 0;
+
+function count(failure: string | null, ok: boolean): void {
+  if (!window.measuring) return;
+  window.probes++;
+  if (failure === null && ok) window.ok++;
+  else addFailure(window.failures, failure ?? 'http_status');
+}
 
 function bareGet(): Promise<void> {
   const port = settings.ports[next++ % settings.ports.length] ?? 0;
@@ -39,17 +51,77 @@ function bareGet(): Promise<void> {
       failure = error.code ?? 'error';
     });
     socket.once('close', () => {
-      if (window.measuring) {
-        window.probes++;
-        if (failure === null && reply.startsWith('HTTP/1.1 200')) window.ok++;
-        else addFailure(window.failures, failure ?? 'http_status');
-      }
+      count(failure, reply.startsWith('HTTP/1.1 200'));
       resolve();
     });
   });
 }
 
-const pacer = new Pacer({ ratePerSecond: settings.rate, maxInFlight: Math.max(64, settings.rate), start: bareGet });
+const OVER = new Error('response over: connection not reused');
+// One Client per target, as Vigil has: rate × 5 targets, each probed every 5 s.
+const clients: Array<{ client: Client; socket: Socket | null }> = [];
+let nextTarget = 0;
+function undiciClient(): { client: Client; socket: Socket | null } {
+  const index = nextTarget++ % Math.max(1, Math.round(settings.rate * 5));
+  const known = clients[index];
+  if (known) return known;
+  const port = settings.ports[index % settings.ports.length] ?? 0;
+  const slot: { socket: Socket | null } = { socket: null };
+  const client = new Client(`http://127.0.0.1:${port}`, {
+    pipelining: 1,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect: (_options, callback) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        slot.socket = socket;
+        callback(null, socket);
+      });
+      socket.once('error', (error) => callback(error, null));
+    },
+  });
+  const entry = Object.assign(slot, { client });
+  clients[index] = entry;
+  return entry;
+}
+
+function undiciGet(): Promise<void> {
+  const entry = undiciClient();
+  return new Promise((resolve) => {
+    let status = 0;
+    const timer = setTimeout(() => {
+      entry.socket?.destroy(OVER);
+    }, settings.timeoutMs);
+    entry.client.dispatch(
+      { path: '/healthz', method: 'GET', headers: ['user-agent', 'floor'], reset: false },
+      {
+        onRequestStart() {},
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData() {},
+        onResponseEnd() {
+          clearTimeout(timer);
+          entry.socket?.destroy(OVER);
+          entry.socket = null;
+          count(null, status === 200);
+          resolve();
+        },
+        onResponseError(_controller, error) {
+          clearTimeout(timer);
+          count((error as NodeJS.ErrnoException).code ?? 'error', false);
+          resolve();
+        },
+      },
+    );
+  });
+}
+
+const pacer = new Pacer({
+  ratePerSecond: settings.rate,
+  maxInFlight: Math.max(64, settings.rate),
+  start: settings.client === 'undici' ? undiciGet : bareGet,
+});
 pacer.run();
 await new Promise((resolve) => setTimeout(resolve, settings.warmupMs));
 const skippedBefore = pacer.counts().skipped;
