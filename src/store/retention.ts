@@ -43,14 +43,19 @@ export class StoreRetention {
     return { buckets, batchIds, retentionMs: effective };
   }
 
+  /** Prunes a minute after start (not in the way of start-up), then every interval. */
   start(): void {
-    this.run();
-    this.timer = setInterval(() => this.run(), this.options.intervalMs ?? 3_600_000);
+    const every = this.options.intervalMs ?? 3_600_000;
+    this.timer = setTimeout(() => {
+      this.run();
+      this.timer = setInterval(() => this.run(), every);
+      this.timer.unref();
+    }, Math.min(every, 60_000));
     this.timer.unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
