@@ -2,6 +2,7 @@
 // raise an alert of the trigger severity, and are seen from enough vantages to be trusted; and the
 // provider can carry out every weight the regions and steps call for.
 import { PROVIDER_KINDS } from '../failover/providers/index.js';
+import { describeSetupProblem } from '../failover/providers/provider.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
 import { didYouMean } from './schema-problems.js';
@@ -29,10 +30,9 @@ function providerProblems(item: ConfigItem): Problem[] {
   if (!failover) return [];
   const kind = PROVIDER_KINDS.get(failover.provider.kind);
   const problems = kind?.check(failover.provider.config, { regions: item.config.regions, steps: failover.steps }) ?? [];
-  return problems.map((problem) => {
-    const path = ['spec', ...problem.path];
-    return item.doc.problem(path, `${path.join('.')}: ${problem.message}`, { severity: problem.severity ?? 'error' });
-  });
+  return problems.map((problem) =>
+    item.doc.problem(['spec', ...problem.path], describeSetupProblem(problem), { severity: problem.severity ?? 'error' }),
+  );
 }
 
 export function failoverProblems(items: readonly LoadedItem[]): Problem[] {

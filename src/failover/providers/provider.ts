@@ -71,10 +71,15 @@ export function defineProvider<Config>(kind: ProviderKind<Config>): AnyProviderK
   };
 }
 
+/** Where in vigil.yaml a setup problem is, and the problem: `spec.regions.eu-west1.weight: is 1000: …`. */
+export function describeSetupProblem(problem: SetupProblem): string {
+  return `${['spec', ...problem.path].join('.')}: ${problem.message}`;
+}
+
 /** Throws the first error of a setup check, for a provider built without `vigil validate` having run. */
 export function throwSetupErrors(provider: string, problems: readonly SetupProblem[]): void {
   const error = problems.find((problem) => problem.severity !== 'warning');
-  if (error) throw new ProviderError(provider, `spec.${error.path.join('.')}: ${error.message}`);
+  if (error) throw new ProviderError(provider, describeSetupProblem(error));
 }
 
 export class ProviderError extends Error {

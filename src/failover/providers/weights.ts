@@ -1,6 +1,6 @@
 // Checks shared by the DNS and load-balancer providers: a weights map is only applied when it names
 // exactly the configured regions, with finite non-negative weights that are not all zero.
-import { ProviderError, type RegionSpec, type SetupProblem, throwSetupErrors, type Weights } from './provider.js';
+import { ProviderError, type RegionSpec, type SetupProblem, type Weights } from './provider.js';
 
 /**
  * Throws ProviderError unless `weights` has one finite weight >= 0 per configured region, no other
@@ -50,8 +50,7 @@ export function addressProblems(regions: Readonly<Record<string, RegionSpec>>): 
   return problems;
 }
 
-/** The region each address belongs to; throws what addressProblems finds. */
-export function regionsByAddress(provider: string, regions: Readonly<Record<string, RegionSpec>>): Map<string, string> {
-  throwSetupErrors(provider, addressProblems(regions));
+/** The region each address belongs to, for regions that passed addressProblems. */
+export function regionsByAddress(regions: Readonly<Record<string, RegionSpec>>): Map<string, string> {
   return new Map(Object.entries(regions).flatMap(([region, spec]) => spec.targets.map((target) => [target, region] as const)));
 }

@@ -55,7 +55,7 @@ export class CloudDnsProvider implements WeightProvider {
     options: CloudDnsProviderOptions = {},
   ) {
     throwSetupErrors(KIND, checkCloudDns(config, { regions: context.regions, steps: [] }));
-    this.owner = regionsByAddress(KIND, context.regions);
+    this.owner = regionsByAddress(context.regions);
     this.zone = (options.client ?? createCloudDnsClient(config)).zone(config.managedZone);
     this.what = `record set ${describeRecordSet(config)} in managed zone ${config.managedZone} of project ${config.project}`;
   }

@@ -16,6 +16,7 @@ import {
   ProviderError,
   type ProviderSetup,
   type SetupProblem,
+  throwSetupErrors,
   type WeightProvider,
   type Weights,
 } from '../provider.js';
@@ -58,7 +59,8 @@ export class Rfc2136Provider implements WeightProvider {
     private readonly context: ProviderContext,
     options: Rfc2136ProviderOptions = {},
   ) {
-    const owner = regionsByAddress(KIND, context.regions);
+    throwSetupErrors(KIND, checkRfc2136(config, { regions: context.regions, steps: [] }));
+    const owner = regionsByAddress(context.regions);
     this.managedTypes = (['A', 'AAAA'] as const).filter((type) => [...owner.keys()].some((address) => addressType(address) === type));
     this.weightsName = config.weightsName ?? `_vigil-weights.${config.name}`;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
