@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSlo, postJson } from './helpers/http.js';
 import { LoopbackTarget } from './helpers/loopback-target.js';
+import { httpProbeYaml } from './helpers/probe-yaml.js';
 import { startVigil } from './helpers/processes.js';
 import { makeProject } from './helpers/project.js';
 import { metricSum, scrape } from './helpers/prom-text.js';
@@ -30,20 +31,6 @@ spec:
     us-central1: { weight: 100, capacity: 60 }
 `;
 
-function probe(name: string, targets: Array<[string, string]>, vantages = 'all'): string {
-  return `apiVersion: vigil/v1
-kind: Probe
-metadata: { name: ${name} }
-spec:
-  type: http
-  interval: 500ms
-  timeout: 500ms
-  vantages: ${vantages}
-  targets:
-${targets.map(([region, url]) => `    - { region: ${region}, url: "${url}" }`).join('\n')}
-`;
-}
-
 let target: LoopbackTarget;
 beforeAll(async () => {
   target = await new LoopbackTarget().start();
@@ -57,7 +44,7 @@ describe('vigil up runs a prober per vantage region in the server process', () =
     const dir = makeProject({ slos: SLO, config: CONFIG });
     mkdirSync(path.join(dir, 'probes'));
     const eu = `${target.url}/eu`;
-    writeFileSync(path.join(dir, 'probes', 'loop.yaml'), probe('loop-http', [['eu-west1', eu], ['us-central1', `${target.url}/us`]]));
+    writeFileSync(path.join(dir, 'probes', 'loop.yaml'), httpProbeYaml('loop-http', [['eu-west1', eu], ['us-central1', `${target.url}/us`]]));
     const vigil = await startVigil(['up'], { cwd: dir });
     try {
       const slo = await waitFor(async () => {
@@ -93,7 +80,7 @@ describe('vigil up runs a prober per vantage region in the server process', () =
       expect(metricSum(after, 'vigil_ingest_batches_total', { endpoint: 'results', outcome: 'rejected' })).toBe(1);
 
       // A probe file added while running is picked up by every in-process prober.
-      writeFileSync(path.join(dir, 'probes', 'extra.yaml'), probe('extra-http', [['us-central1', `${target.url}/extra`]]));
+      writeFileSync(path.join(dir, 'probes', 'extra.yaml'), httpProbeYaml('extra-http', [['us-central1', `${target.url}/extra`]]));
       await waitFor(async () => {
         const now = await scrape(`${vigil.url}/metrics`);
         return ['eu-west1', 'us-central1'].every((vantage) => (metricSum(now, 'vigil_probe_total', { probe: 'extra-http', vantage }) ?? 0) > 0);
@@ -108,7 +95,7 @@ describe('vigil up runs a prober per vantage region in the server process', () =
   it('does not probe in vigil serve (agents do)', async () => {
     const dir = makeProject({ slos: SLO, config: CONFIG });
     mkdirSync(path.join(dir, 'probes'));
-    writeFileSync(path.join(dir, 'probes', 'loop.yaml'), probe('loop-http', [['eu-west1', `${target.url}/serve-only`]], '[eu-west1]'));
+    writeFileSync(path.join(dir, 'probes', 'loop.yaml'), httpProbeYaml('loop-http', [['eu-west1', `${target.url}/serve-only`]], '[eu-west1]'));
     const vigil = await startVigil(['serve'], { cwd: dir });
     try {
       const text = await scrape(`${vigil.url}/metrics`);

@@ -6,17 +6,11 @@ import { DateTime } from 'luxon';
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { alertCanFire, alertThreshold } from '../slo/math/budget.js';
 import { toNumber } from '../slo/math/rational.js';
-import { longestPeriodMinutes } from '../slo/math/windows.js';
-import type { SloDefinition } from '../slo/model.js';
+import { longestPeriodMinutes, shortestPeriodMinutes } from '../slo/math/windows.js';
 import { failoverProblems } from './failover-checks.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
 import { didYouMean } from './schema-problems.js';
-
-function shortestPeriodMinutes(def: SloDefinition): number {
-  if (def.window.kind === 'rolling') return def.window.minutes;
-  return { week: 7, month: 28, quarter: 90 }[def.window.unit] * 1440;
-}
 
 function alertProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
   const { definition: def, doc } = item;

@@ -2,26 +2,13 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpProbeYaml } from '../../test/helpers/probe-yaml.js';
 import { makeProject } from '../../test/helpers/project.js';
 import { waitFor } from '../../test/helpers/wait.js';
 import { silentLogger } from '../lib/logger.js';
 import { type RunningServer, startServer } from '../server/start.js';
 import type { ProbeDefinition } from './model.js';
 import { ProbeFeed } from './probe-feed.js';
-
-function probeYaml(name: string, urls: string[], vantages = 'all'): string {
-  return `apiVersion: vigil/v1
-kind: Probe
-metadata: { name: ${name} }
-spec:
-  type: http
-  interval: 10s
-  timeout: 2s
-  vantages: ${vantages}
-  targets:
-${urls.map((url) => `    - { region: eu-west1, url: "${url}" }`).join('\n')}
-`;
-}
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -41,7 +28,7 @@ const targetsOf = (definitions: readonly ProbeDefinition[]) => definitions.flatM
 
 describe('probe definitions pulled from the server', () => {
   it('follows edits on the server: added and removed targets arrive at the next poll, unchanged polls are 304s', async () => {
-    const { server, dir } = await serverWithProbes({ 'web.yaml': probeYaml('web', ['http://127.0.0.1:9/a']) });
+    const { server, dir } = await serverWithProbes({ 'web.yaml': httpProbeYaml('web', [['eu-west1', 'http://127.0.0.1:9/a']]) });
     const feed = new ProbeFeed({ server: server.url, vantage: 'eu-west1', pollMs: 100, cacheFile: null, logger: silentLogger() });
     cleanups.push(() => feed.close());
     const seen: ProbeDefinition[][] = [];
@@ -50,9 +37,9 @@ describe('probe definitions pulled from the server', () => {
 
     // A rename-style save, as editors do, then a second probe only for another vantage.
     const file = path.join(dir, 'probes', 'web.yaml');
-    writeFileSync(`${file}.tmp`, probeYaml('web', ['http://127.0.0.1:9/b', 'http://127.0.0.1:9/c']));
+    writeFileSync(`${file}.tmp`, httpProbeYaml('web', [['eu-west1', 'http://127.0.0.1:9/b'], ['eu-west1', 'http://127.0.0.1:9/c']]));
     renameSync(`${file}.tmp`, file);
-    writeFileSync(path.join(dir, 'probes', 'asia.yaml'), probeYaml('asia-only', ['http://127.0.0.1:9/x'], '[asia-east1]'));
+    writeFileSync(path.join(dir, 'probes', 'asia.yaml'), httpProbeYaml('asia-only', [['eu-west1', 'http://127.0.0.1:9/x']], '[asia-east1]'));
     await waitFor(() => targetsOf(seen.at(-1) ?? []).includes('web http://127.0.0.1:9/c'), 'the edited targets to arrive');
     expect(targetsOf(seen.at(-1) ?? [])).toEqual(['web http://127.0.0.1:9/b', 'web http://127.0.0.1:9/c']);
     const updates = seen.length;
@@ -63,7 +50,7 @@ describe('probe definitions pulled from the server', () => {
   }, 20_000);
 
   it('keeps the current set when the server is away, and a restarted agent runs from the cache meanwhile', async () => {
-    const { server, dir } = await serverWithProbes({ 'web.yaml': probeYaml('web', ['http://127.0.0.1:9/a']) });
+    const { server, dir } = await serverWithProbes({ 'web.yaml': httpProbeYaml('web', [['eu-west1', 'http://127.0.0.1:9/a']]) });
     const cacheFile = path.join(dir, 'agent', 'probes.json');
     const feed = new ProbeFeed({ server: server.url, vantage: 'eu-west1', pollMs: 60_000, cacheFile, logger: silentLogger() });
     expect(targetsOf(await feed.start(() => {}))).toEqual(['web http://127.0.0.1:9/a']);

@@ -38,6 +38,12 @@ export function longestPeriodMinutes(def: SloDefinition): number {
   return { week: 7, month: 31, quarter: 92 }[def.window.unit] * 1440;
 }
 
+/** The shortest period of an SLO's window (a calendar month can be 28 days, a quarter 90). */
+export function shortestPeriodMinutes(def: SloDefinition): number {
+  if (def.window.kind === 'rolling') return def.window.minutes;
+  return { week: 7, month: 28, quarter: 90 }[def.window.unit] * 1440;
+}
+
 export interface Period {
   startMs: number;
   /** Full length of the period: the rolling window, or the whole current calendar period. */
