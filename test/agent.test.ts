@@ -99,10 +99,10 @@ const metric = async (agentMetrics: string, name: string, labels: Record<string,
   metricSum(await scrape(agentMetrics), name, labels) ?? 0;
 
 /** The server's count of probe events, once it matches `expected` (the engine re-evaluates every second). */
-async function storedEvents(server: string, expected: number): Promise<number> {
+async function storedEvents(server: string, expected: number, token?: string): Promise<number> {
   let total = -1;
   await waitFor(async () => {
-    total = (await getSlo(server, 'loop-availability')).total;
+    total = (await getSlo(server, 'loop-availability', token)).total;
     return total === expected;
   }, `the server to count ${expected} events`, { timeoutMs: 15_000 }).catch(() => undefined);
   return total;
@@ -191,7 +191,7 @@ describe('vigil probe agent and the ingest token', () => {
     await waitFor(async () => (await metric(metrics, 'vigil_shipper_results_shipped_total')) > 0, 'a batch shipped with the token');
     const tally = await stopAgent(withToken);
     expect(tally.shipped).toBe(tally.results);
-    expect(await storedEvents(server.url, tally.results)).toBe(tally.results);
+    expect(await storedEvents(server.url, tally.results, 'sesame')).toBe(tally.results);
   }, 60_000);
 });
 

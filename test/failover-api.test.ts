@@ -27,12 +27,12 @@ async function start(options: { ingestToken?: string; mode?: 'auto' | 'manual' |
 }
 
 interface CommandAnswer {
-  decisions: Array<{ action: string; region: string | null; outcome: string; rule: string | null; reason: string; actor: string; forced: boolean }>;
+  decisions: Array<{ action: string; region: string | null; outcome: string; rule: string | null; reason: string; actor: string; onBehalfOf: string | null; forced: boolean }>;
   weights: Record<string, number>;
 }
 
 interface AuditAnswer {
-  entries: Array<{ ts: string; actor: string; action: string; region: string | null; outcome: string; forced: boolean; reason: string; before: unknown; after: unknown }>;
+  entries: Array<{ ts: string; actor: string; onBehalfOf: string | null; action: string; region: string | null; outcome: string; forced: boolean; reason: string; before: unknown; after: unknown }>;
 }
 
 const getJson = async <T>(url: string): Promise<{ status: number; body: T }> => {
@@ -73,17 +73,27 @@ describe('failover API', () => {
   });
 
   it('drains through the provider and audits; blocks a second drain by max_drained_regions; --force executes, audited as forced; restores', async () => {
+    // No authentication on loopback: every caller is "anonymous"; the name it gives is whom it acts for.
     const { url, weightsFile } = await start();
-    const drain = await postJson<CommandAnswer>(`${url}/api/v1/failover/drain`, { region: 'eu-west1', reason: 'disk failure', actor: 'alice' });
+    const drain = await postJson<CommandAnswer>(`${url}/api/v1/failover/drain`, { region: 'eu-west1', reason: 'disk failure', onBehalfOf: 'alice' });
     expect(drain.status).toBe(200);
-    expect(drain.body.decisions[0]).toEqual({ action: 'drain', region: 'eu-west1', outcome: 'executed', rule: null, reason: 'disk failure', actor: 'alice', forced: false });
+    expect(drain.body.decisions[0]).toEqual({
+      action: 'drain',
+      region: 'eu-west1',
+      outcome: 'executed',
+      rule: null,
+      reason: 'disk failure',
+      actor: 'anonymous',
+      onBehalfOf: 'alice',
+      forced: false,
+    });
     expect(drain.body.weights).toEqual({ ...FULL, 'eu-west1': 0 });
     expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
 
     const audit = await getJson<AuditAnswer>(`${url}/api/v1/failover/audit?limit=2`);
-    expect(audit.body.entries.map((e) => [e.action, e.actor, e.outcome])).toEqual([
-      ['apply', 'vigil', 'executed'],
-      ['drain', 'alice', 'executed'],
+    expect(audit.body.entries.map((e) => [e.action, e.actor, e.onBehalfOf, e.outcome])).toEqual([
+      ['apply', 'vigil', null, 'executed'],
+      ['drain', 'anonymous', 'alice', 'executed'],
     ]);
     expect(audit.body.entries[1]).toMatchObject({ region: 'eu-west1', reason: 'disk failure', before: FULL, after: { ...FULL, 'eu-west1': 0 } });
     expect(Date.parse(audit.body.entries[1]?.ts ?? '')).toBeGreaterThan(Date.now() - 60_000);
@@ -96,15 +106,16 @@ describe('failover API', () => {
     expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
     const [blockedEntry] = (await getJson<AuditAnswer>(`${url}/api/v1/failover/audit?limit=1`)).body.entries;
     const inEffect = { ...FULL, 'eu-west1': 0 };
-    expect(blockedEntry).toMatchObject({ action: 'drain', region: 'us-central1', outcome: 'blocked', actor: 'imoc', before: inEffect, after: inEffect });
+    expect(blockedEntry).toMatchObject({ action: 'drain', region: 'us-central1', outcome: 'blocked', actor: 'anonymous', onBehalfOf: null, before: inEffect, after: inEffect });
 
+    // `actor` is the older name of onBehalfOf: it can never replace the identity.
     const forced = await postJson<CommandAnswer>(`${url}/api/v1/failover/drain`, { region: 'us-central1', reason: 'bad deploy', force: true, actor: 'bob' });
     expect(forced.status).toBe(200);
-    expect(forced.body.decisions[0]).toMatchObject({ outcome: 'executed', forced: true, actor: 'bob' });
+    expect(forced.body.decisions[0]).toMatchObject({ outcome: 'executed', forced: true, actor: 'anonymous', onBehalfOf: 'bob' });
     expect(forced.body.decisions[0]?.reason).toContain('forced past max_drained_regions');
     expect(weightsOnDisk(weightsFile)).toEqual({ 'eu-west1': 0, 'us-central1': 0, 'asia-east1': 100 });
     const forcedAudit = (await getJson<AuditAnswer>(`${url}/api/v1/failover/audit`)).body.entries.find((e) => e.action === 'drain' && e.forced);
-    expect(forcedAudit).toMatchObject({ region: 'us-central1', actor: 'bob', outcome: 'executed' });
+    expect(forcedAudit).toMatchObject({ region: 'us-central1', actor: 'anonymous', onBehalfOf: 'bob', outcome: 'executed' });
 
     // The last region can never be drained, not even by force: total weight would be zero.
     const zero = await postJson<ErrorBody>(`${url}/api/v1/failover/drain`, { region: 'asia-east1', reason: 'x', force: true });
@@ -126,7 +137,7 @@ describe('failover API', () => {
     const { url } = await start();
     const pause = await postJson<CommandAnswer>(`${url}/api/v1/failover/pause`, { reason: 'game day' });
     expect(pause.status).toBe(200);
-    expect(pause.body.decisions[0]).toMatchObject({ action: 'pause', outcome: 'executed', actor: 'imoc', reason: 'game day' });
+    expect(pause.body.decisions[0]).toMatchObject({ action: 'pause', outcome: 'executed', actor: 'anonymous', onBehalfOf: null, reason: 'game day' });
     expect((await getJson<{ paused: boolean }>(`${url}/api/v1/failover`)).body.paused).toBe(true);
     expect((await postJson<CommandAnswer>(`${url}/api/v1/failover/resume`, { reason: 'over' })).status).toBe(200);
     expect((await getJson<{ paused: boolean }>(`${url}/api/v1/failover`)).body.paused).toBe(false);
@@ -155,14 +166,19 @@ describe('failover API', () => {
     expect((await getJson<AuditAnswer>(`${url}/api/v1/failover/audit`)).body.entries).toEqual([]);
   });
 
-  it('requires the ingest token for commands, not for status and audit', async () => {
+  it('with VIGIL_INGEST_TOKEN, needs that token for commands and reads alike, and records its identity', async () => {
     const { url } = await start({ ingestToken: 's3cret' });
     const body = { region: 'eu-west1', reason: 'x' };
     expect((await postJson(`${url}/api/v1/failover/drain`, body)).status).toBe(401);
     expect((await postJson(`${url}/api/v1/failover/pause`, { reason: 'x' }, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await getJson(`${url}/api/v1/failover`)).status).toBe(200);
-    expect((await getJson<AuditAnswer>(`${url}/api/v1/failover/audit`)).body.entries).toEqual([]);
-    expect((await postJson(`${url}/api/v1/failover/drain`, body, { authorization: 'Bearer s3cret' })).status).toBe(200);
+    expect((await getJson(`${url}/api/v1/failover`)).status).toBe(401);
+    const withToken = { headers: { authorization: 'Bearer s3cret' } };
+    const audit = async () => (await (await fetch(`${url}/api/v1/failover/audit`, withToken)).json()) as AuditAnswer;
+    expect((await audit()).entries).toEqual([]);
+    const drain = await postJson<CommandAnswer>(`${url}/api/v1/failover/drain`, { ...body, onBehalfOf: 'carol' }, { authorization: 'Bearer s3cret' });
+    expect(drain.status).toBe(200);
+    expect(drain.body.decisions[0]).toMatchObject({ actor: 'ingest-token', onBehalfOf: 'carol' });
+    expect((await audit()).entries.find((e) => e.action === 'drain')).toMatchObject({ actor: 'ingest-token', onBehalfOf: 'carol' });
   });
 
   it('answers 502 when the provider keeps failing: decision undone, audited, server still up', async () => {
@@ -207,7 +223,7 @@ describe('vigil failover (CLI)', () => {
 
     const drain = await cli(['drain', 'eu-west1', '--reason', 'disk failure', '--actor', 'alice', ...server]);
     expect(drain).toMatchObject({ code: 0, stderr: '' });
-    expect(drain.stdout).toContain('drain eu-west1: executed by alice: disk failure');
+    expect(drain.stdout).toContain('drain eu-west1: executed by anonymous on behalf of alice: disk failure');
     expect(drain.stdout).toContain('weights: eu-west1=0 us-central1=100 asia-east1=100');
     expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
 
@@ -218,13 +234,13 @@ describe('vigil failover (CLI)', () => {
     const forced = await cli(['drain', 'us-central1', '--reason', 'bad deploy', '--force', '--actor', 'bob', '--format', 'json', ...server]);
     expect(forced.code).toBe(0);
     const answer = JSON.parse(forced.stdout) as CommandAnswer;
-    expect(answer.decisions[0]).toMatchObject({ action: 'drain', region: 'us-central1', outcome: 'executed', forced: true, actor: 'bob' });
+    expect(answer.decisions[0]).toMatchObject({ action: 'drain', region: 'us-central1', outcome: 'executed', forced: true, actor: 'anonymous', onBehalfOf: 'bob' });
     expect(weightsOnDisk(weightsFile)).toEqual({ 'eu-west1': 0, 'us-central1': 0, 'asia-east1': 100 });
 
     const audit = await cli(['audit', '--limit', '50', '--format', 'json', ...server]);
     expect(audit.code).toBe(0);
     const entries = (JSON.parse(audit.stdout) as AuditAnswer).entries;
-    expect(entries.find((e) => e.action === 'drain' && e.region === 'us-central1' && e.outcome === 'executed')).toMatchObject({ forced: true, actor: 'bob' });
+    expect(entries.find((e) => e.action === 'drain' && e.region === 'us-central1' && e.outcome === 'executed')).toMatchObject({ forced: true, actor: 'anonymous', onBehalfOf: 'bob' });
     expect(entries.find((e) => e.outcome === 'blocked')).toMatchObject({ region: 'us-central1', forced: false });
 
     expect((await cli(['restore', 'us-central1', '--reason', 'fixed', ...server])).code).toBe(0);
@@ -258,7 +274,11 @@ describe('vigil failover (CLI)', () => {
 
     const unauthorized = await cli(['pause', '--reason', 'x', '--server', url]);
     expect(unauthorized.code).toBe(2);
-    expect(unauthorized.stderr).toContain('missing or wrong bearer token');
+    expect(unauthorized.stderr).toContain('this needs a token');
+    expect(unauthorized.stderr).toContain('HTTP 401 unauthorized');
+    const wrong = await cli(['pause', '--reason', 'x', '--server', url, '--token', 'not-the-token']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('unknown token (HTTP 401 unauthorized)');
 
     const port = await closedPort();
     const down = await cli(['status', '--server', `http://127.0.0.1:${port}`]);
@@ -268,7 +288,7 @@ describe('vigil failover (CLI)', () => {
     const saved = process.env.VIGIL_SERVER;
     process.env.VIGIL_SERVER = url;
     try {
-      const fromEnv = await cli(['status', '--format', 'json']);
+      const fromEnv = await cli(['status', '--format', 'json', '--token', 's3cret']);
       expect(fromEnv.code).toBe(0);
       expect(JSON.parse(fromEnv.stdout)).toMatchObject({ mode: 'auto' });
     } finally {

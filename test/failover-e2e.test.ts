@@ -124,10 +124,10 @@ describe('failover end to end: pushed events → SLO engine → policy → provi
     const drain = await postJson<{ decisions: Array<{ outcome: string; actor: string }> }>(`${url}/api/v1/failover/drain`, {
       region: 'eu-west1',
       reason: 'confirmed the proposal',
-      actor: 'dave',
+      onBehalfOf: 'dave',
     });
     expect(drain.status).toBe(200);
-    expect(drain.body.decisions[0]).toMatchObject({ outcome: 'executed', actor: 'dave' });
+    expect(drain.body.decisions[0]).toMatchObject({ outcome: 'executed', actor: 'anonymous', onBehalfOf: 'dave' });
     expect(weightsOnDisk(weightsFile)).toEqual({ ...FULL, 'eu-west1': 0 });
     expect((await status(url)).regions['eu-west1']).toMatchObject({ phase: 'drained', origin: 'manual' });
   });

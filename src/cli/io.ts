@@ -12,3 +12,9 @@ export const processIo: Io = {
 
 /** A command's result: the process exit code. */
 export type ExitCode = number;
+
+/** What every subcommand file gets to register its command: where to print, and how to set the exit code. */
+export interface Cli {
+  io: Io;
+  setExit(code: ExitCode): void;
+}

@@ -1,13 +1,18 @@
 // `vigil probe`: run a prober agent for one vantage region until Ctrl-C / SIGTERM, or (--once) run every
 // probe once and print the results.
+
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../lib/duration.js';
 import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
+import { parseByteSize } from '../prober/kinds/schema-fields.js';
 import type { ProbeDefinition } from '../prober/model.js';
 import { type OnceResult, probeOnce } from '../prober/once.js';
 import { ProbeFeed } from '../prober/probe-feed.js';
 import { readProbes } from '../prober/probe-folder.js';
 import { toJson } from '../prober/result-json.js';
-import type { ExitCode, Io } from './io.js';
+import type { Cli, ExitCode, Io } from './io.js';
+import { port } from './options.js';
 
 export const PROBE_FORMATS = ['json', 'table'] as const;
 
@@ -26,7 +31,7 @@ export interface ProbeOptions {
 }
 
 export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitCode> {
-  const token = options.token ?? process.env.VIGIL_INGEST_TOKEN;
+  const token = options.token ?? process.env.VIGIL_PROBER_TOKEN ?? process.env.VIGIL_INGEST_TOKEN;
   if (options.once) return once(options, token, io);
   const logger = createLogger();
   const agent = await startAgent({
@@ -95,4 +100,41 @@ function table(results: readonly OnceResult[], vantage: string): string {
   const lines = rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd());
   const failed = results.filter((r) => !r.result.ok).length;
   return `${lines.join('\n')}\n${results.length} results from ${vantage}, ${failed} failed\n`;
+}
+
+function byteSizeOption(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === null || bytes < 1024 ** 2) throw new InvalidArgumentError('must be a size of at least 1MiB, e.g. 64MiB or 1GiB');
+  return bytes;
+}
+
+function pollInterval(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : 'not a duration');
+  }
+  if (ms < 100) throw new InvalidArgumentError('must be at least 100ms');
+  return ms;
+}
+
+export function registerProbe(program: Command, { io, setExit }: Cli): void {
+  program
+    .command('probe')
+    .description('run a prober agent for one vantage region, or (--once) every probe once')
+    .requiredOption('--region <region>', 'the vantage region this agent probes from')
+    .option('--server <url>', 'Vigil server: results go there; definitions come from there unless --probes')
+    .option('--token <token>', 'bearer token of a prober identity (default: $VIGIL_PROBER_TOKEN, else $VIGIL_INGEST_TOKEN)')
+    .option('--probes <dir>', 'read probe definitions from this folder (watched) instead of the server')
+    .option('--once', 'run every probe that runs from --region once, print the results and exit')
+    .addOption(new Option('--format <format>', 'output of --once').choices(PROBE_FORMATS).default('table'))
+    .option('--spool-dir <dir>', 'where unshipped results wait (default: ./data/spool-<region>)')
+    .option('--spool-max-bytes <size>', 'the spool drops its oldest batches past this size, e.g. 64MiB', byteSizeOption, 64 * 1024 ** 2)
+    .option('--metrics-host <host>', 'listen address of /metrics and /healthz', '127.0.0.1')
+    .option('--metrics-port <port>', 'listen port of /metrics and /healthz, 0 for any free one', port, 9465)
+    .option('--poll-interval <duration>', 'how often to pull definitions from the server', pollInterval, 30_000)
+    .action(async (opts: ProbeOptions) => {
+      setExit(await probeCommand(opts, io));
+    });
 }

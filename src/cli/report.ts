@@ -1,9 +1,11 @@
 // `vigil report`: every SLO at one instant, computed from an events file.
+
+import { type Command, Option } from 'commander';
 import { requireDefinitions } from '../config/load.js';
 import { EventReport } from '../slo/event-report.js';
-import { formatReport, type ReportFormat, reportDocument } from '../slo/report-format.js';
+import { formatReport, REPORT_FORMATS, type ReportFormat, reportDocument } from '../slo/report-format.js';
 import { parseTimestamp, readEventsFile } from '../slo/sources/events-file.js';
-import type { ExitCode, Io } from './io.js';
+import type { Cli, ExitCode, Io } from './io.js';
 
 export interface ReportOptions {
   definitions: string;
@@ -38,4 +40,18 @@ export async function reportCommand(options: ReportOptions, io: Io, now: () => n
   for (const line of bad) io.err(`${options.events}:${line.line}: ${line.message} (line skipped)\n`);
   io.out(formatReport(reportDocument(atMs, report.statuses()), options.format));
   return 0;
+}
+
+export function registerReport(program: Command, { io, setExit }: Cli): void {
+  program
+    .command('report')
+    .description('compute every SLO at one instant from an events file')
+    .requiredOption('--events <file>', 'JSON Lines: {"slo","ts","good","total","region"?} per line')
+    .option('--definitions <dir>', 'SLO definitions', 'slo-definitions')
+    .option('--at <iso8601>', 'evaluation time (default: now)')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('--root <dir>', 'directory runbook paths are relative to', process.cwd())
+    .action(async (opts: ReportOptions & { root: string }) => {
+      setExit(await reportCommand(opts, io, Date.now));
+    });
 }

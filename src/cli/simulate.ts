@@ -1,7 +1,9 @@
 // `vigil simulate SCENARIO.yaml`: what the failover policy would do in a synthetic incident.
+
+import { type Command, Option } from 'commander';
 import { loadSimulation } from '../failover/simulate/load.js';
 import { SimulationError, type SimulationReport, simulate } from '../failover/simulate/simulator.js';
-import type { ExitCode, Io } from './io.js';
+import type { Cli, ExitCode, Io } from './io.js';
 
 export interface SimulateOptions {
   format: 'json' | 'table';
@@ -44,4 +46,15 @@ function formatTimeline(report: SimulationReport, name: string): string {
   if (report.summary.blocked.length === 0) lines.push('  none');
   lines.push(`Final weights: ${Object.entries(report.summary.finalWeights).map(([r, w]) => `${r}=${w}`).join(' ')}`, '');
   return lines.join('\n');
+}
+
+export function registerSimulate(program: Command, { io, setExit }: Cli): void {
+  program
+    .command('simulate')
+    .description('replay a synthetic incident in virtual time through the engine and the failover policy')
+    .argument('<scenario>', 'a kind: Scenario YAML file')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table'] as const).default('table'))
+    .action(async (scenario: string, opts: SimulateOptions) => {
+      setExit(await simulateCommand(scenario, opts, io));
+    });
 }

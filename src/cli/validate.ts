@@ -1,8 +1,9 @@
 // `vigil validate [paths...]`: checks definitions and prints one `file:line:col: message` line per problem.
 import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
 import { loadDefinitions } from '../config/load.js';
 import { countErrors, formatProblem } from '../config/problems.js';
-import type { ExitCode, Io } from './io.js';
+import type { Cli, ExitCode, Io } from './io.js';
 
 export const DEFAULT_VALIDATE_PATHS = ['slo-definitions/', 'probes/', 'runbooks/'];
 
@@ -27,4 +28,16 @@ export async function validateCommand(paths: string[], options: ValidateOptions,
   if (failed) io.out(`${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${scope}\n`);
   else io.out(`valid: ${scope}${warnings ? `, ${plural(warnings, 'warning')}` : ''}\n`);
   return failed ? 1 : 0;
+}
+
+export function registerValidate(program: Command, { io, setExit }: Cli): void {
+  program
+    .command('validate')
+    .description('check SLO, probe and config YAML; print file:line:col: message per problem')
+    .argument('[paths...]', 'files or folders (default: slo-definitions/ probes/ runbooks/ and vigil.yaml)')
+    .option('--root <dir>', 'directory runbook paths are relative to', process.cwd())
+    .option('--strict', 'fail on warnings too')
+    .action(async (paths: string[], opts: { root: string; strict?: boolean }) => {
+      setExit(await validateCommand(paths, opts, io));
+    });
 }

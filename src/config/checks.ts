@@ -7,6 +7,7 @@ import { formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { alertCanFire, alertThreshold } from '../slo/math/budget.js';
 import { toNumber } from '../slo/math/rational.js';
 import { longestPeriodMinutes, shortestPeriodMinutes } from '../slo/math/windows.js';
+import { authProblems } from './auth-checks.js';
 import { failoverProblems } from './failover-checks.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
@@ -103,7 +104,7 @@ function probeProblems(items: readonly LoadedItem[]): Problem[] {
 }
 
 export async function crossChecks(items: readonly LoadedItem[], root: string): Promise<Problem[]> {
-  const problems: Problem[] = [...probeProblems(items), ...failoverProblems(items)];
+  const problems: Problem[] = [...probeProblems(items), ...failoverProblems(items), ...authProblems(items)];
   const seen = new Map<string, Extract<LoadedItem, { type: 'slo' }>>();
   for (const item of items) {
     if (item.type !== 'slo') continue;

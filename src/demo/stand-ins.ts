@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { closeHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
+import { describeIssues } from '../lib/zod-issues.js';
 
 export const faultSchema = z.strictObject({
   /** Share of requests answered 503, 0–1. */
@@ -23,6 +24,8 @@ export interface StandIn {
   region: string;
   url: string;
   fault(): Fault;
+  /** Sets the fault without going through the stand-in's own HTTP endpoint (the server's admin API does this). */
+  setFault(fault: Fault): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +59,7 @@ export async function startStandIn(region: string, port: number, random: () => n
       }
       const parsed = faultSchema.safeParse(value);
       if (!parsed.success) {
-        const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+        const details = describeIssues(parsed.error);
         sendJson(res, 400, { error: { code: 'invalid_input', message: 'expected {"errorRate": 0-1, "latencyMs": ms}', details } });
         return;
       }
@@ -102,6 +105,9 @@ export async function startStandIn(region: string, port: number, random: () => n
     region,
     url,
     fault: () => fault,
+    setFault: (next) => {
+      fault = next;
+    },
     close: () => closeHttpServer(server),
   };
 }

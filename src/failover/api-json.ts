@@ -6,16 +6,21 @@ import type { FailoverStatus } from './controller.js';
 import type { Decision } from './policy/types.js';
 
 const reason = z.string().trim().min(1, 'say why (reason)').max(2000);
-const actor = z.string().trim().min(1).max(200).default('imoc');
+/**
+ * Who the caller acts for (`vigil failover --actor`). The actor recorded is always the identity of the token;
+ * this goes beside it. `actor` is the same field under its older name.
+ */
+const onBehalfOf = z.string().trim().min(1).max(200).optional();
 
 export const regionCommandBody = z.strictObject({
-  region: z.string().min(1),
+  region: z.string().min(1).max(200),
   reason,
   force: z.boolean().default(false),
-  actor,
+  onBehalfOf,
+  actor: onBehalfOf,
 });
 
-export const automationCommandBody = z.strictObject({ reason, actor });
+export const automationCommandBody = z.strictObject({ reason, onBehalfOf, actor: onBehalfOf });
 
 const weights = z.record(z.string(), z.number());
 
@@ -52,6 +57,7 @@ export const decisionJson = z.object({
   rule: z.string().nullable(),
   reason: z.string(),
   actor: z.string(),
+  onBehalfOf: z.string().nullable(),
   forced: z.boolean(),
 });
 
@@ -68,6 +74,7 @@ export const auditEntryJson = z.object({
   id: z.number(),
   ts: z.string(),
   actor: z.string(),
+  onBehalfOf: z.string().nullable(),
   action: z.string(),
   region: z.string().nullable(),
   outcome: z.string(),
@@ -124,7 +131,16 @@ export function statusToJson(status: FailoverStatus): StatusJson {
 }
 
 export function decisionToJson(d: Decision): DecisionJson {
-  return { action: d.action, region: d.region, outcome: d.outcome, rule: d.rule, reason: d.reason, actor: d.actor, forced: d.forced };
+  return {
+    action: d.action,
+    region: d.region,
+    outcome: d.outcome,
+    rule: d.rule,
+    reason: d.reason,
+    actor: d.actor,
+    onBehalfOf: d.onBehalfOf ?? null,
+    forced: d.forced,
+  };
 }
 
 export function auditToJson(entry: AuditEntry & { id: number }): AuditEntryJson {

@@ -163,6 +163,7 @@ export class FailoverController {
       this.options.store.appendAudit({
         ts: this.options.clock.now(),
         actor: 'vigil',
+        onBehalfOf: null,
         action,
         region: null,
         outcome: 'failed',

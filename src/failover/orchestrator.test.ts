@@ -184,7 +184,7 @@ describe('failover orchestrator', () => {
 
   it('keeps the audit log append-only', () => {
     const { store, db } = setup();
-    store.appendAudit({ ts: 1, actor: 'a', action: 'drain', region: 'eu', outcome: 'executed', rule: null, reason: 'r', forced: false, before: null, after: null });
+    store.appendAudit({ ts: 1, actor: 'a', onBehalfOf: null, action: 'drain', region: 'eu', outcome: 'executed', rule: null, reason: 'r', forced: false, before: null, after: null });
     expect(() => db.prepare("UPDATE audit_log SET actor = 'mallory'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
   });

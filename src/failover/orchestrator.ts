@@ -52,6 +52,7 @@ interface AuditDraft {
   outcome: string;
   reason: string;
   actor?: string;
+  onBehalfOf?: string;
   region?: string | null;
   rule?: string | null;
   forced?: boolean;
@@ -83,7 +84,7 @@ export class Orchestrator {
       for (const entry of store.pending()) {
         const now = this.options.clock.now();
         const actual = await this.call((signal) => this.options.provider.read(signal));
-        const base = { ts: now, actor: 'vigil', region: null, rule: null, forced: false, before: entry.before, after: entry.after };
+        const base = { ts: now, actor: 'vigil', onBehalfOf: null, region: null, rule: null, forced: false, before: entry.before, after: entry.after };
         if (sameWeights(actual, entry.after)) {
           store.finish(entry.id, 'applied', { ...base, action: 'recover', outcome: 'executed', reason: 'after a restart: the change had been applied' }, now);
           continue;
@@ -184,6 +185,7 @@ export class Orchestrator {
     return {
       ts,
       actor: d.actor ?? 'vigil',
+      onBehalfOf: d.onBehalfOf ?? null,
       action: d.action,
       region: d.region ?? null,
       outcome: d.outcome,

@@ -3,7 +3,7 @@
 // expanded entry is checked again by its kind's schema (a URL only known once expanded).
 import { ConfigError, type Problem } from '../config/problems.js';
 import type { Path } from '../config/yaml-document.js';
-import { expandAll } from './env.js';
+import { expandAll } from '../lib/env-reference.js';
 import { NOTIFIER_KINDS } from './index.js';
 import { Notifications, type NotificationsOptions } from './notifications.js';
 import type { Notifier } from './notifier.js';

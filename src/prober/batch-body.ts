@@ -1,12 +1,21 @@
 // The body of POST /api/v1/results, `{batchId, vantage, results}`: written by agents, read back from the
 // spool, checked with the same schema the server uses.
 import { z } from 'zod';
+import { firstIssue } from '../lib/zod-issues.js';
 import type { ProbeResult } from './model.js';
 import { probeResultSchema, toJson } from './result-json.js';
 
 const batchBody = z.object({ batchId: z.string(), vantage: z.string(), results: z.array(probeResultSchema) });
 
 export class BatchBodyError extends Error {}
+
+/**
+ * How a result batch's id is kept among the store's batch ids (beside pushed event batches): agents over HTTP
+ * and the in-process probers must agree on it, or a batch delivered both ways would count twice.
+ */
+export function resultBatchKey(batchId: string): string {
+  return `results:${batchId}`;
+}
 
 export function serializeBatch(batchId: string, vantage: string, results: readonly ProbeResult[]): string {
   return JSON.stringify({ batchId, vantage, results: results.map(toJson) });
@@ -21,6 +30,6 @@ export function parseBatchBody(body: string): ProbeResult[] {
     throw new BatchBodyError(`not JSON: ${(error as Error).message}`);
   }
   const parsed = batchBody.safeParse(value);
-  if (!parsed.success) throw new BatchBodyError(`not a result batch: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success) throw new BatchBodyError(`not a result batch: ${firstIssue(parsed.error)}`);
   return parsed.data.results;
 }

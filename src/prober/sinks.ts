@@ -3,7 +3,7 @@
 import { request } from 'undici';
 import type { ProbeSloIndex } from '../slo/sources/probe-results.js';
 import type { BucketStore } from '../store/bucket-store.js';
-import { BatchBodyError } from './batch-body.js';
+import { BatchBodyError, resultBatchKey } from './batch-body.js';
 import type { ProbeResult } from './model.js';
 import type { ResultSink, SendOutcome } from './shipper.js';
 
@@ -68,7 +68,7 @@ export function localSink(store: BucketStore, index: () => ProbeSloIndex): Resul
         if (error instanceof BatchBodyError) return { kind: 'rejected', message: error.message };
         throw error;
       }
-      store.add(index().counts(results), `results:${batch.batchId}`);
+      store.add(index().counts(results), resultBatchKey(batch.batchId));
       return { kind: 'committed' };
     },
   };

@@ -1,82 +1,154 @@
-// The HTTP server: JSON API under /api/v1, the overview page at /, /healthz. Routes stay thin;
-// one error middleware turns every failure into a JSON error.
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+// The HTTP server: the routes of routes/table.ts (JSON API under /api/v1, the pages, /healthz, /metrics),
+// each behind the guard, with security headers on every answer and no caching of anything but assets.
+// One error middleware turns every failure into a JSON error (or, on a page, an HTML one).
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import type { StandIn } from '../demo/stand-ins.js';
 import type { FailoverController } from '../failover/controller.js';
+import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SloMonitor } from '../slo/monitor.js';
+import { withSilences } from '../slo/silences.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { BucketStore } from '../store/bucket-store.js';
+import type { SilenceStore } from '../store/silence-store.js';
+import type { Caller, Guard } from './auth/guard.js';
+import type { Sessions } from './auth/sessions.js';
 import type { Catalog } from './catalog.js';
-import { HttpError, NotFoundError, UnauthorizedError } from './errors.js';
+import { HttpError, MethodNotAllowedError, NotFoundError, TooManyRequestsError } from './errors.js';
+import { ASSETS } from './pages/assets.js';
+import { escapeHtml } from './pages/html.js';
 import { renderOverview } from './pages/overview.js';
-import { eventsRouter } from './routes/events.js';
-import { failoverRouter } from './routes/failover.js';
-import { probesRouter } from './routes/probes.js';
-import { resultsRouter } from './routes/results.js';
-import { slosRouter } from './routes/slos.js';
+import { renderForbidden, renderSignIn } from './pages/sign-in.js';
+import { adminHandlers } from './routes/admin.js';
+import { eventHandlers } from './routes/events.js';
+import { failoverHandlers } from './routes/failover.js';
+import { mountRoutes, PAGE_LOCAL, type RouteHandlers } from './routes/mount.js';
+import { pathParam } from './routes/parse.js';
+import { probeHandlers } from './routes/probes.js';
+import { resultHandlers } from './routes/results.js';
+import { sessionHandlers } from './routes/session.js';
+import { silenceHandlers } from './routes/silences.js';
+import { sloHandlers } from './routes/slos.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 export interface AppOptions {
   monitor: SloMonitor;
   store: BucketStore;
   catalog: Catalog;
+  guard: Guard;
+  sessions: Sessions;
+  silences: SilenceStore;
+  audit: AuditLog;
+  clock: Clock;
   logger: Logger;
-  /** When set, agents and writers need `Authorization: Bearer <token>` (results, events, probes). */
-  ingestToken?: string | undefined;
-  /** Serves GET /metrics and counts ingest requests. */
-  metrics?: ServerMetrics | undefined;
+  metrics: ServerMetrics;
   /** The failover orchestrator, when vigil.yaml has spec.failover. */
-  failover?: FailoverController | null;
+  failover: FailoverController | null;
+  /** `vigil up`'s demo stand-ins, once started. */
+  standIns: () => readonly StandIn[];
 }
 
-function requireToken(token: string | undefined): RequestHandler {
-  return (req, _res, next) => {
-    if (token !== undefined && req.get('authorization') !== `Bearer ${token}`) {
-      throw new UnauthorizedError('missing or wrong bearer token');
-    }
-    next();
+const REFUSALS = new Set([401, 403, 429]);
+
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' },
+});
+
+function handlers(options: AppOptions): RouteHandlers {
+  const { monitor, store, catalog, clock } = options;
+  const knownSlos = () => new Set(catalog.snapshot().slos.map((s) => s.name));
+  const silenced = (report: Parameters<typeof withSilences>[0]) => withSilences(report, options.silences.active(clock.now()));
+  const viewerOf = (caller: Caller | null) => ({
+    name: caller?.identity.name ?? 'anonymous',
+    roles: caller?.identity.roles ?? [],
+    csrfToken: caller?.session?.csrfToken ?? null,
+  });
+  return {
+    'GET /healthz': (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+    'GET /assets/:file': (req, res) => {
+      const name = pathParam(req, 'file');
+      const asset = ASSETS.get(name);
+      if (!asset) throw new NotFoundError(`no asset named "${name}"`);
+      res.set('cache-control', 'no-cache').type(asset.type).send(asset.body);
+    },
+    'GET /': (_req, res, caller) => {
+      res.type('html').send(renderOverview(silenced(monitor.latest()), viewerOf(caller)));
+    },
+    'GET /metrics': (_req, res) => options.metrics.send(res),
+    ...sessionHandlers(options.guard, options.sessions),
+    ...sloHandlers(monitor, silenced),
+    ...probeHandlers(catalog),
+    ...resultHandlers(store, () => catalog.snapshot().probeIndex),
+    ...eventHandlers(store, knownSlos),
+    ...failoverHandlers(options.failover),
+    ...silenceHandlers({ store: options.silences, slos: () => catalog.snapshot().slos, clock }),
+    ...adminHandlers({ catalog, audit: options.audit, clock, standIns: options.standIns }),
   };
+}
+
+/** What an error answers: status, error code and message, and any header it needs. */
+function describeError(error: unknown): { status: number; code: string; message: string; details?: unknown; headers: Record<string, string> } {
+  if (error instanceof HttpError) {
+    const headers: Record<string, string> = {};
+    if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof MethodNotAllowedError) headers.allow = error.allowed.join(', ');
+    return { status: error.status, code: error.code, message: error.message, details: error.details, headers };
+  }
+  // body-parser marks its own failures (bad JSON, too large, unsupported charset) with a status.
+  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+  if (status >= 400 && status < 500) {
+    const code = status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    return { status, code, message: error instanceof Error ? error.message : 'bad request', headers: {} };
+  }
+  return { status: 500, code: 'internal', message: 'internal error', headers: {} };
 }
 
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.use(securityHeaders);
+  app.use((_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
   });
-  if (options.metrics) app.get('/metrics', options.metrics.handler());
-  app.get('/', (_req, res) => {
-    res.type('html').send(renderOverview(options.monitor.latest()));
-  });
-  if (options.metrics) app.use('/api/v1', options.metrics.countIngest());
-  app.use('/api/v1', express.json({ limit: '32mb' }));
-  app.use('/api/v1/slos', slosRouter(options.monitor));
-  const { catalog, store } = options;
-  const knownSlos = () => new Set(catalog.snapshot().slos.map((s) => s.name));
-  const agentsOnly = requireToken(options.ingestToken);
-  app.use('/api/v1/events', agentsOnly, eventsRouter(store, knownSlos));
-  app.use('/api/v1/results', agentsOnly, resultsRouter(store, () => catalog.snapshot().probeIndex));
-  app.use('/api/v1/probes', agentsOnly, probesRouter(catalog));
-  // IMOC commands are writes: the same token as ingest; status and audit are readable like the SLO report.
-  app.use('/api/v1/failover', failoverRouter(options.failover ?? null, requireToken(options.ingestToken)));
+  app.use('/api/v1', options.metrics.countIngest());
+  mountRoutes(app, handlers(options), options.guard);
   app.use('/api', () => {
     throw new NotFoundError('no such API endpoint');
   });
+  app.use((req, res) => {
+    res.status(404).type('html').send(`<!doctype html><title>Not found — Vigil</title><h1>Not found</h1><p>Nothing at ${escapeHtml(req.path)}. <a href="/">Overview</a></p>`);
+  });
 
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+    const { status, code, message, details, headers } = describeError(error);
+    if (status === 500) options.logger.error({ err: error }, 'request failed');
+    if (REFUSALS.has(status)) options.metrics.countRefusal(code);
+    res.status(status).set(headers);
+    if (res.locals[PAGE_LOCAL] === true && (status === 401 || status === 403)) {
+      const caller = res.locals.caller as Caller | null | undefined;
+      res.type('html').send(status === 401 ? renderSignIn(message) : renderForbidden(message, caller?.identity.name ?? null));
       return;
     }
-    // body-parser marks its own failures (bad JSON, too large) with a status.
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
-    if (status >= 400 && status < 500) {
-      const message = error instanceof Error ? error.message : 'bad request';
-      res.status(status).json({ error: { code: status === 413 ? 'too_large' : 'bad_request', message } });
-      return;
-    }
-    options.logger.error({ err: error }, 'request failed');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    res.json({ error: details === undefined ? { code, message } : { code, message, details } });
   };
   app.use(onError);
   return app;

@@ -28,3 +28,37 @@ export class UnauthorizedError extends HttpError {
     super(401, 'unauthorized', message);
   }
 }
+
+export class ForbiddenError extends HttpError {
+  constructor(message: string, code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(message: string, details?: unknown) {
+    super(409, 'conflict', message, details);
+  }
+}
+
+/** Answered with Retry-After. */
+export class TooManyRequestsError extends HttpError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'rate_limited', message);
+  }
+}
+
+export class MethodNotAllowedError extends HttpError {
+  constructor(readonly allowed: readonly string[]) {
+    super(405, 'method_not_allowed', `use ${allowed.join(' or ')} here`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(message: string) {
+    super(415, 'unsupported_media_type', message);
+  }
+}

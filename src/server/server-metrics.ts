@@ -1,6 +1,7 @@
 // The server's GET /metrics: the in-process probers' metrics (blackbox_exporter names) plus a few cheap
-// server counters — ingested batches by outcome and SLO evaluation time — and Node's process metrics.
-import type { RequestHandler } from 'express';
+// server counters — ingested batches by outcome, refused requests, SLO evaluation time — and Node's process
+// metrics.
+import type { RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { ProberMetrics } from '../prober/metrics.js';
 
@@ -17,6 +18,7 @@ export class ServerMetrics {
   readonly probers: ProberMetrics;
   private readonly ingestBatches: Counter<'endpoint' | 'outcome'>;
   private readonly evaluation: Histogram;
+  private readonly refused: Counter<'code'>;
 
   constructor() {
     const registers = [this.registry];
@@ -26,6 +28,12 @@ export class ServerMetrics {
       name: 'vigil_ingest_batches_total',
       help: 'Batches POSTed to /api/v1/results and /api/v1/events, by outcome (committed includes repeats of a known batch id)',
       labelNames: ['endpoint', 'outcome'],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'vigil_http_refused_total',
+      help: 'Requests refused before they could change anything: unauthorized (no or unknown token), forbidden (role, squad or CSRF), rate_limited',
+      labelNames: ['code'],
       registers,
     });
     this.evaluation = new Histogram({
@@ -50,16 +58,17 @@ export class ServerMetrics {
     };
   }
 
+  countRefusal(code: string): void {
+    this.refused.inc({ code });
+  }
+
   observeEvaluation(seconds: number): void {
     this.evaluation.observe(Math.max(0, seconds));
   }
 
-  /** GET /metrics. */
-  handler(): RequestHandler {
-    return (_req, res, next) => {
-      this.registry.metrics().then((text) => {
-        res.type(this.registry.contentType).send(text);
-      }, next);
-    };
+  /** Answers GET /metrics. */
+  async send(res: Response): Promise<void> {
+    const text = await this.registry.metrics();
+    res.type(this.registry.contentType).send(text);
   }
 }

@@ -1,10 +1,18 @@
-// Starts Vigil's server process: definitions, store, SLO engine, evaluation loop and HTTP API.
+// Starts Vigil's server process, one part after another, each able to stop what it started:
+//   1. configuration: vigil.yaml and the definitions it points at; who may call (refused here, before
+//      anything opens, when an open server would listen beyond loopback);
+//   2. the store, the SLO engine and its evaluation loop, retention, reloads on file changes;
+//   3. the failover orchestrator, deciding after every evaluation;
+//   4. the HTTP API and pages; then, for `vigil up`, the in-process probers.
+// Everything reads one clock. A start that fails midway stops the parts already running.
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { vantagesOf } from '../config/kinds/vigil-config.js';
+import { type VigilConfig, vantagesOf } from '../config/kinds/vigil-config.js';
 import { requireDefinitions } from '../config/load.js';
-import { ConfigError, countErrors } from '../config/problems.js';
+import { ConfigError, countErrors, type Problem } from '../config/problems.js';
+import type { Path, YamlDocument } from '../config/yaml-document.js';
+import type { StandIn } from '../demo/stand-ins.js';
 import { createFailoverController } from '../failover/controller.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { closeHttpServer } from '../lib/http-server.js';
@@ -13,10 +21,17 @@ import { notificationsFromConfig } from '../notify/notifications-from-config.js'
 import { SloEngine } from '../slo/engine/engine.js';
 import { longestPeriodMinutes } from '../slo/math/windows.js';
 import { SloMonitor } from '../slo/monitor.js';
+import { AuditLog } from '../store/audit-log.js';
 import { BucketStore } from '../store/bucket-store.js';
 import { openDatabase } from '../store/database.js';
 import { StoreRetention } from '../store/retention.js';
+import { SessionStore } from '../store/session-store.js';
+import { SilenceStore } from '../store/silence-store.js';
 import { createApp } from './app.js';
+import { type Access, accessFromConfig, isLoopbackHost } from './auth/access.js';
+import { Guard } from './auth/guard.js';
+import { Sessions } from './auth/sessions.js';
+import { UnknownTokenLimit } from './auth/unknown-token-limit.js';
 import { Catalog } from './catalog.js';
 import { startInProcessProbers } from './in-process-probers.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -28,121 +43,186 @@ export interface StartOptions {
   dataDir?: string | undefined;
   host?: string | undefined;
   port?: number | undefined;
+  /** The simple setup's one token (prober and imoc); default $VIGIL_INGEST_TOKEN. Ignored once spec.auth exists. */
   ingestToken?: string | undefined;
   /** `vigil up`: also run a prober per vantage region in this process (and spec.demo's stand-ins). */
   inProcessProbers?: boolean;
+  /** Where `${NAME}` references in vigil.yaml are looked up (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   clock?: Clock;
   logger: Logger;
 }
 
 export interface RunningServer {
   url: string;
+  /** How callers are identified: tokens (spec.auth), ingest-token, or open (loopback only). */
+  accessMode: Access['mode'];
   close(): Promise<void>;
 }
 
-export async function startServer(options: StartOptions): Promise<RunningServer> {
+/** The server would be reachable beyond this machine with nobody's identity checked: exit 2, nothing started. */
+export class StartRefusedError extends Error {}
+
+interface Configuration {
+  config: VigilConfig;
+  configFile: string | undefined;
+  root: string;
+  catalog: Catalog;
+  /** A problem at a path of vigil.yaml, for settings only checkable at start (environment references). */
+  problemAt: (at: Path, message: string) => Problem;
+}
+
+async function loadConfiguration(options: StartOptions): Promise<Configuration> {
   const configFile = options.configFile ?? (existsSync('vigil.yaml') ? 'vigil.yaml' : undefined);
   const root = options.root ?? (configFile ? path.dirname(path.resolve(configFile)) : process.cwd());
   const fromRoot = (p: string) => path.resolve(root, p);
   const { config, items } = await requireDefinitions(configFile ? [configFile] : [], { root });
-  const { catalog, problems } = await Catalog.load(
-    [fromRoot(config.definitions.slos), fromRoot(config.definitions.probes)],
-    root,
-    options.logger,
-  );
+  const { catalog, problems } = await Catalog.load([fromRoot(config.definitions.slos), fromRoot(config.definitions.probes)], root, options.logger);
   if (countErrors(problems) > 0) throw new ConfigError(problems.filter((p) => p.severity === 'error'));
-  const metrics = new ServerMetrics();
-  // spec.notify: ${NAME} references are expanded now, so an unset secret stops the start with file:line:col.
-  const configDoc = items.find((i) => i.type === 'config')?.doc;
-  const notifications = notificationsFromConfig(config.notify, {
-    env: process.env,
-    problemAt: (at, message) => configDoc?.problem(at, message) ?? { file: configFile ?? 'vigil.yaml', line: 1, col: 1, severity: 'error', message },
-    clock: options.clock ?? systemClock,
-    logger: options.logger,
-    registry: metrics.registry,
-  });
+  const configDoc: YamlDocument | undefined = items.find((i) => i.type === 'config')?.doc;
+  const problemAt = (at: Path, message: string): Problem =>
+    configDoc?.problem(at, message) ?? { file: configFile ?? 'vigil.yaml', line: 1, col: 1, severity: 'error', message };
+  return { config, configFile, root, catalog, problemAt };
+}
 
-  const dataDir = options.dataDir ?? process.env.VIGIL_DATA_DIR ?? fromRoot(config.dataDir);
-  const db = openDatabase(dataDir);
-  const store = new BucketStore(db);
-  const engine = new SloEngine({ store, definitions: catalog.snapshot().slos, logger: options.logger });
-  const retention = new StoreRetention({
-    store,
-    clock: options.clock ?? systemClock,
-    logger: options.logger,
-    retentionMs: config.retention,
-    longestPeriodMinutes: () => Math.max(0, ...catalog.snapshot().slos.map(longestPeriodMinutes)),
-  });
-  retention.start();
-  catalog.onChange((snapshot) => engine.setDefinitions(snapshot.slos));
-  // Edits made once start-up returns are seen.
-  await catalog.watch();
-  const monitor = new SloMonitor({
-    engine,
-    clock: options.clock ?? systemClock,
-    logger: options.logger,
-    intervalMs: config.engine.evaluationInterval,
-  });
-  // With spec.failover: a decision round after every evaluation; the reconcile of a change a crash left
-  // pending runs first (not awaited: an unreachable provider must not keep the server from starting).
-  const failover = createFailoverController({
-    config,
-    root,
-    db,
-    engine,
-    clock: options.clock ?? systemClock,
-    logger: options.logger,
-    notices: notifications,
-  });
-  if (failover) {
-    void failover.start();
-    monitor.onEvaluated(() => failover.afterEvaluation());
+function decideAccess(configuration: Configuration, options: StartOptions, host: string): Access {
+  const env = options.env ?? process.env;
+  const ingestToken = options.ingestToken ?? env.VIGIL_INGEST_TOKEN;
+  const access = accessFromConfig({ auth: configuration.config.auth, ingestToken, env, problemAt: configuration.problemAt });
+  if (access.mode === 'open' && !isLoopbackHost(host)) {
+    throw new StartRefusedError(
+      `refusing to listen on ${host} without authentication: anyone who can reach it could move traffic. ` +
+        'Configure spec.auth in vigil.yaml (identities and roles; vigil token new NAME --role ROLE makes a token) ' +
+        'or set VIGIL_INGEST_TOKEN (one token for probers and the IMOC), or listen on 127.0.0.1.',
+    );
   }
-  monitor.onEvaluated((_report, ms) => metrics.observeEvaluation(ms / 1000));
-  monitor.start();
-  const app = createApp({
-    monitor,
-    store,
-    catalog,
-    logger: options.logger,
-    ingestToken: options.ingestToken ?? process.env.VIGIL_INGEST_TOKEN,
-    metrics,
-    failover,
-  });
+  const { logger } = options;
+  if (access.mode === 'open') logger.warn('no authentication configured: anyone on this machine can read everything and move traffic (set spec.auth or VIGIL_INGEST_TOKEN)');
+  if (access.mode === 'tokens' && ingestToken) logger.warn('VIGIL_INGEST_TOKEN is ignored: spec.auth lists who may call');
+  logger.info({ mode: access.mode, identities: access.tokens.size }, 'access control');
+  return access;
+}
 
+/** Runs stop functions in the reverse order of their starts. */
+class Parts {
+  private readonly stops: Array<() => void | Promise<void>> = [];
+
+  add(stop: () => void | Promise<void>): void {
+    this.stops.push(stop);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) await stop();
+  }
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const { logger } = options;
+  const configuration = await loadConfiguration(options);
+  const { config, root, catalog } = configuration;
   const host = options.host ?? config.server.host;
-  const server = app.listen(options.port ?? config.server.port, host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  options.logger.info({ url, dataDir, slos: catalog.snapshot().slos.length }, 'vigil server listening');
-  notifications.setServer(url);
-  const probers = options.inProcessProbers
-    ? await startInProcessProbers({
+  const access = decideAccess(configuration, options, host);
+  const parts = new Parts();
+  try {
+    return await startParts();
+  } catch (error) {
+    await parts.stopAll();
+    throw error;
+  }
+
+  async function startParts(): Promise<RunningServer> {
+    parts.add(() => catalog.close());
+    const metrics = new ServerMetrics();
+    // spec.notify: ${NAME} references are expanded now, so an unset secret stops the start with file:line:col.
+    const notifications = notificationsFromConfig(config.notify, {
+      env: options.env ?? process.env,
+      problemAt: configuration.problemAt,
+      clock,
+      logger,
+      registry: metrics.registry,
+    });
+    parts.add(() => notifications.close());
+
+    const dataDir = options.dataDir ?? process.env.VIGIL_DATA_DIR ?? path.resolve(root, config.dataDir);
+    const db = openDatabase(dataDir);
+    parts.add(() => {
+      db.close();
+    });
+    const store = new BucketStore(db);
+    const engine = new SloEngine({ store, definitions: catalog.snapshot().slos, logger });
+    parts.add(() => engine.close());
+    const retention = new StoreRetention({
+      store,
+      clock,
+      logger,
+      retentionMs: config.retention,
+      longestPeriodMinutes: () => Math.max(0, ...catalog.snapshot().slos.map(longestPeriodMinutes)),
+    });
+    retention.start();
+    parts.add(() => retention.stop());
+    catalog.onChange((snapshot) => engine.setDefinitions(snapshot.slos));
+    // Edits made once start-up returns are seen.
+    await catalog.watch();
+    const monitor = new SloMonitor({ engine, clock, logger, intervalMs: config.engine.evaluationInterval });
+
+    // With spec.failover: a decision round after every evaluation; the reconcile of a change a crash left
+    // pending runs first (not awaited: an unreachable provider must not keep the server from starting).
+    const failover = createFailoverController({ config, root, db, engine, clock, logger, notices: notifications });
+    if (failover) {
+      parts.add(() => failover.close());
+      void failover.start();
+      monitor.onEvaluated(() => failover.afterEvaluation());
+    }
+    monitor.onEvaluated((_report, ms) => metrics.observeEvaluation(ms / 1000));
+    monitor.start();
+    parts.add(() => monitor.stop());
+
+    let standIns: readonly StandIn[] = [];
+    const { unknownTokenLimit } = config.server;
+    const sessions = new Sessions({ store: new SessionStore(db), clock, ttlMs: access.sessionTtlMs });
+    const app = createApp({
+      monitor,
+      store,
+      catalog,
+      guard: new Guard({ access, sessions, limit: new UnknownTokenLimit(unknownTokenLimit.count, unknownTokenLimit.per) }),
+      sessions,
+      silences: new SilenceStore(db),
+      audit: new AuditLog(db),
+      clock,
+      logger,
+      metrics,
+      failover,
+      standIns: () => standIns,
+    });
+    const server = app.listen(options.port ?? config.server.port, host);
+    parts.add(() => closeHttpServer(server));
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const bound = server.address() as AddressInfo;
+    // A name that resolved beyond loopback is caught here, before anyone is answered.
+    if (access.mode === 'open' && !isLoopbackHost(bound.address)) {
+      throw new StartRefusedError(`refusing to serve on ${bound.address} (from --host ${host}) without authentication: configure spec.auth or VIGIL_INGEST_TOKEN`);
+    }
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+    logger.info({ url, dataDir, slos: catalog.snapshot().slos.length }, 'vigil server listening');
+    notifications.setServer(url);
+
+    if (options.inProcessProbers) {
+      const probers = await startInProcessProbers({
         vantages: vantagesOf(config),
         demoServices: config.demo?.services,
         catalog,
         store,
         metrics: metrics.probers,
-        logger: options.logger,
-      })
-    : null;
-
-  return {
-    url,
-    async close() {
-      await probers?.close();
-      monitor.stop();
-      retention.stop();
-      await failover?.close();
-      await notifications.close();
-      await catalog.close();
-      await closeHttpServer(server);
-      engine.close();
-      db.close();
-    },
-  };
+        logger,
+      });
+      // Probers commit into the store: they stop before it closes.
+      parts.add(() => probers.close());
+      standIns = probers.standIns;
+    }
+    return { url, accessMode: access.mode, close: () => parts.stopAll() };
+  }
 }

@@ -16,6 +16,14 @@ export interface AlertStatus {
   short: string;
   threshold: number;
   firing: boolean;
+  /** A silence in effect on this alert (notifications skip it; failover decisions do not look at silences). */
+  silenced?: SilenceMark;
+}
+
+export interface SilenceMark {
+  id: number;
+  by: string;
+  until: string;
 }
 
 export interface WindowStatus {

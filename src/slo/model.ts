@@ -18,7 +18,8 @@ export type Indicator =
   | { kind: 'ratio'; source: RatioSource; good: string; total: string }
   | { kind: 'events' };
 
-export type Severity = 'page' | 'ticket';
+export const SEVERITIES = ['page', 'ticket'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** A multi-window burn-rate alert: fires when both windows burn at ≥ threshold. */
 export interface AlertWindowSpec {

@@ -1,22 +1,9 @@
 // Persistence for the failover orchestrator: the policy state, the journal of weight changes (written
 // before a change is carried out) and the append-only audit log, each change in one transaction.
-import { z } from 'zod';
+import { type AuditEntry, AuditLog, parseWeights, type Weights } from './audit-log.js';
 import type { Db } from './database.js';
 
-export type Weights = Record<string, number>;
-
-export interface AuditEntry {
-  ts: number;
-  actor: string;
-  action: string;
-  region: string | null;
-  outcome: string;
-  rule: string | null;
-  reason: string;
-  forced: boolean;
-  before: Weights | null;
-  after: Weights | null;
-}
+export type { AuditEntry, Weights };
 
 export interface JournalEntry {
   id: number;
@@ -28,24 +15,12 @@ export interface JournalEntry {
   status: 'pending' | 'applied' | 'rolled_back' | 'failed';
 }
 
-const weightsJson = z.record(z.string(), z.number());
-
-function parseWeights(text: string | null): Weights | null {
-  return text === null ? null : weightsJson.parse(JSON.parse(text));
-}
-
-/** An audit entry as SQLite returns it: flags as integers, weights as JSON text. */
-type AuditRow = Omit<AuditEntry, 'forced' | 'before' | 'after'> & { id: number; forced: number; before: string | null; after: string | null };
-
 export class FailoverStore {
-  private readonly insertAudit;
+  private readonly auditLog: AuditLog;
   private readonly upsertState;
 
   constructor(private readonly db: Db) {
-    this.insertAudit = db.prepare(
-      `INSERT INTO audit_log (ts, actor, action, region, outcome, rule, reason, forced, before, after)
-       VALUES (@ts, @actor, @action, @region, @outcome, @rule, @reason, @forced, @before, @after)`,
-    );
+    this.auditLog = new AuditLog(db);
     this.upsertState = db.prepare(
       'INSERT INTO failover_state (id, state, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
     );
@@ -90,17 +65,11 @@ export class FailoverStore {
   }
 
   appendAudit(entry: AuditEntry): void {
-    this.insertAudit.run({
-      ...entry,
-      forced: entry.forced ? 1 : 0,
-      before: entry.before ? JSON.stringify(entry.before) : null,
-      after: entry.after ? JSON.stringify(entry.after) : null,
-    });
+    this.auditLog.append(entry);
   }
 
   /** The newest audit entries first. */
   audit(limit = 100): Array<AuditEntry & { id: number }> {
-    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
-    return rows.map((r) => ({ ...r, forced: r.forced === 1, before: parseWeights(r.before), after: parseWeights(r.after) }));
+    return this.auditLog.newest(limit);
   }
 }

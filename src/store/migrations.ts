@@ -83,4 +83,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ingested_batches_received_at ON ingested_batches (received_at);
     `,
   },
+  {
+    version: 4,
+    name: 'identities: sessions, silences, on-behalf-of in the audit log',
+    sql: `
+      -- Secrets the server makes for itself on first start (the session cookie signing key).
+      CREATE TABLE server_secrets (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      -- Browser sessions: only the hash of the session id is kept. A session is good while its identity still
+      -- has the token it signed in with.
+      CREATE TABLE sessions (
+        id_sha256    TEXT PRIMARY KEY,
+        identity     TEXT NOT NULL,
+        token_sha256 TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        ended_at     INTEGER
+      );
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+      -- Who a command was run for when the caller said so (vigil failover --actor): the actor stays the identity.
+      ALTER TABLE audit_log ADD COLUMN on_behalf_of TEXT;
+      -- Alert silences: a squad (or an admin) quiets an SLO's alerts for a while; notifications skip them.
+      CREATE TABLE silences (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        slo          TEXT NOT NULL,
+        region       TEXT,
+        severity     TEXT,
+        starts_at    INTEGER NOT NULL,
+        ends_at      INTEGER NOT NULL,
+        reason       TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        on_behalf_of TEXT,
+        ended_at     INTEGER,
+        ended_by     TEXT
+      );
+      CREATE INDEX silences_ends_at ON silences (ends_at);
+    `,
+  },
 ];

@@ -11,12 +11,14 @@ export interface IngestBody {
   duplicate: boolean;
 }
 
-export async function getReport(url: string): Promise<SloReport> {
-  return (await (await fetch(`${url}/api/v1/slos`)).json()) as SloReport;
+const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+export async function getReport(url: string, token?: string): Promise<SloReport> {
+  return (await (await fetch(`${url}/api/v1/slos`, { headers: bearer(token) })).json()) as SloReport;
 }
 
-export async function getSlo(url: string, name: string): Promise<SloStatus> {
-  return ((await (await fetch(`${url}/api/v1/slos/${name}`)).json()) as { slo: SloStatus }).slo;
+export async function getSlo(url: string, name: string, token?: string): Promise<SloStatus> {
+  return ((await (await fetch(`${url}/api/v1/slos/${name}`, { headers: bearer(token) })).json()) as { slo: SloStatus }).slo;
 }
 
 export async function postJson<T = IngestBody | ErrorBody>(

@@ -1,9 +1,11 @@
 // vigil.yaml (apiVersion vigil/v1, kind Config): where Vigil keeps its data and listens, the regions it
-// serves from, where probers run, and the failover policy.
+// serves from, where probers run, who may call it, and the failover policy.
 import { z } from 'zod';
 import { PROVIDER_KINDS } from '../../failover/providers/index.js';
 import { NOTIFIER_KINDS } from '../../notify/index.js';
+import { SEVERITIES } from '../../slo/model.js';
 import { byKind, duration, rfc1123Label } from '../fields.js';
+import { authSpec } from './auth-spec.js';
 
 const regionSpec = z.strictObject({
   weight: z.number().positive('must be > 0: the weight of the region when fully serving'),
@@ -16,7 +18,7 @@ const failoverSpec = z
     mode: z.enum(['auto', 'manual', 'dry-run']).default('manual'),
     triggers: z.strictObject({
       slos: z.array(rfc1123Label).min(1, 'must name at least one SLO'),
-      severity: z.enum(['page', 'ticket']).default('page'),
+      severity: z.enum(SEVERITIES).default('page'),
       quorum: z.number().int().min(1).default(2),
     }),
     safety: z
@@ -70,6 +72,10 @@ export const vigilConfigSchema = z.strictObject({
         .strictObject({
           host: z.string().min(1).default('127.0.0.1'),
           port: z.number().int().min(0).max(65535).default(8080),
+          /** Requests with an unknown token, per client address: past `count` within `per`, answered 429 until `per` ends. */
+          unknownTokenLimit: z
+            .strictObject({ count: z.number().int().min(1).max(100_000).default(10), per: duration({ min: 1000 }).default(60_000) })
+            .prefault({}),
         })
         .prefault({}),
       engine: z
@@ -81,6 +87,8 @@ export const vigilConfigSchema = z.strictObject({
       /** Prober regions `vigil up` runs in-process; default: every region. */
       vantages: z.array(rfc1123Label).optional(),
       failover: failoverSpec,
+      /** Who may call the server: identities, roles and tokens. Without it, see the README's access section. */
+      auth: authSpec,
       /** Who hears about failover decisions (halts, blocked drains, drains, failures): one entry per notifier. */
       notify: z.array(byKind(NOTIFIER_KINDS, 'notifier kind')).default([]),
       /**

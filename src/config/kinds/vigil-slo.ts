@@ -1,7 +1,7 @@
 // The native SLO document (apiVersion vigil/v1, kind SLO): schema and mapping to the engine's model.
 import { z } from 'zod';
 import { fromDecimal } from '../../slo/math/rational.js';
-import type { AlertWindowSpec, Indicator, SloDefinition, SloWindow } from '../../slo/model.js';
+import { type AlertWindowSpec, type Indicator, SEVERITIES, type SloDefinition, type SloWindow } from '../../slo/model.js';
 import { duration, isMap, isString, minutes, oneOf, rfc1123Label, withText } from '../fields.js';
 import type { YamlDocument } from '../yaml-document.js';
 import {
@@ -60,7 +60,7 @@ const indicatorField = z
 
 const alertWindowField = z
   .strictObject({
-    severity: z.enum(['page', 'ticket']),
+    severity: z.enum(SEVERITIES),
     long: minutes(),
     short: minutes(),
     burnRate: z.number().positive('must be a positive burn rate'),

@@ -10,6 +10,10 @@ function decision(partial: Partial<Decision> & Pick<Decision, 'action' | 'outcom
   return { type: 'decision', region: null, rule: null, actor: AUTOMATION, forced: false, ...partial };
 }
 
+function onBehalfOf(command: Command): Pick<Decision, 'onBehalfOf'> {
+  return command.onBehalfOf === undefined ? {} : { onBehalfOf: command.onBehalfOf };
+}
+
 class Turn {
   readonly decisions: Decision[] = [];
   changed = false;
@@ -74,12 +78,12 @@ function applyCommand(turn: Turn, command: Command): void {
   const { state, config, now } = turn;
   if (!('region' in command)) {
     turn.state = { ...state, paused: command.kind === 'pause' };
-    turn.decisions.push(decision({ action: command.kind, outcome: 'executed', reason: command.reason, actor: command.actor }));
+    turn.decisions.push(decision({ action: command.kind, outcome: 'executed', reason: command.reason, actor: command.actor, ...onBehalfOf(command) }));
     return;
   }
   const { region, actor, force } = command;
   const origin = command.origin ?? 'manual';
-  const base = { action: command.kind, region, actor, forced: force } as const;
+  const base = { action: command.kind, region, actor, forced: force, ...onBehalfOf(command) } as const;
   const phase = state.regions[region];
   if (!phase || !config.regions[region]) {
     turn.decisions.push(decision({ ...base, outcome: 'blocked', rule: 'unknown_region', reason: `no region named ${region}` }));

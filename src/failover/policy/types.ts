@@ -44,9 +44,10 @@ export const SAFETY_RULES = [
 
 export type SafetyRule = (typeof SAFETY_RULES)[number];
 
+/** `actor` is the identity that sent the command; `onBehalfOf`, who it says it acts for (recorded beside, never instead). */
 export type Command =
-  | { kind: 'drain' | 'restore'; region: string; actor: string; reason: string; force: boolean; origin?: Origin }
-  | { kind: 'pause' | 'resume'; actor: string; reason: string };
+  | { kind: 'drain' | 'restore'; region: string; actor: string; onBehalfOf?: string; reason: string; force: boolean; origin?: Origin }
+  | { kind: 'pause' | 'resume'; actor: string; onBehalfOf?: string; reason: string };
 
 export interface PolicyInputs {
   now: number;
@@ -68,6 +69,7 @@ export interface Decision {
   rule: SafetyRule | null;
   reason: string;
   actor: string;
+  onBehalfOf?: string;
   forced: boolean;
 }
 

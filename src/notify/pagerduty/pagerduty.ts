@@ -1,7 +1,7 @@
 // The `pagerduty` notifier: PagerDuty Events API v2. Halts, blocked drains, failures and proposals page
 // (critical); a drain and its steps open one warning alert per region, which the region's restore resolves.
 import { z } from 'zod';
-import { urlWithEnv, withEnv } from '../env.js';
+import { urlWithEnv, withEnv } from '../../lib/env-reference.js';
 import { headline, type Notice, type NoticeEvent } from '../notice.js';
 import { defineNotifier, eventsField, type NoticeContext, nameField } from '../notifier.js';
 

@@ -2,7 +2,7 @@
 // text) and a section with the region, rule, reason and weights.
 import { z } from 'zod';
 import type { Weights } from '../../failover/policy/types.js';
-import { urlWithEnv } from '../env.js';
+import { urlWithEnv } from '../../lib/env-reference.js';
 import { headline, type Notice } from '../notice.js';
 import { defineNotifier, eventsField, type NoticeContext, nameField } from '../notifier.js';
 

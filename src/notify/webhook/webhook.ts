@@ -1,6 +1,6 @@
 // The `webhook` notifier: the notice as JSON to any URL, with optional headers (an auth token, say).
 import { z } from 'zod';
-import { urlWithEnv, withEnv } from '../env.js';
+import { urlWithEnv, withEnv } from '../../lib/env-reference.js';
 import type { Notice } from '../notice.js';
 import { defineNotifier, eventsField, type NoticeContext, nameField } from '../notifier.js';
 

@@ -1,27 +1,16 @@
 // /api/v1/failover: the orchestrator's status and audit log, and the IMOC's commands (drain, restore,
-// pause, resume), which go through the same policy and safety rules as automatic decisions.
-import { type RequestHandler, type Response, Router } from 'express';
-import type { z } from 'zod';
-import {
-  auditToJson,
-  automationCommandBody,
-  decisionToJson,
-  regionCommandBody,
-  statusToJson,
-} from '../../failover/api-json.js';
+// pause, resume), which go through the same policy and safety rules as automatic decisions. The actor of
+// a command is the caller's identity; a name the caller gives is recorded as whom it acted for.
+import type { Response } from 'express';
+import { auditToJson, automationCommandBody, decisionToJson, regionCommandBody, statusToJson } from '../../failover/api-json.js';
 import type { FailoverController } from '../../failover/controller.js';
 import type { Command } from '../../failover/policy/types.js';
+import { actorOf } from '../auth/guard.js';
 import { HttpError, InputError, NotFoundError } from '../errors.js';
+import type { RouteHandler, RouteHandlers } from './mount.js';
+import { parseBody } from './parse.js';
 
 const MAX_AUDIT = 1000;
-
-function parse<T extends z.ZodType>(schema: T, body: unknown, expected: string): z.output<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new InputError(`expected ${expected}`, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-  }
-  return parsed.data;
-}
 
 function auditLimit(raw: unknown): number {
   if (raw === undefined) return 100;
@@ -51,40 +40,45 @@ async function answer(controller: FailoverController, command: Command, res: Res
   res.json(outcome.failure === null ? { decisions, weights } : { decisions, weights, failure: outcome.failure });
 }
 
-/** `writers` guards the commands (the ingest bearer token when one is configured). */
-export function failoverRouter(controller: FailoverController | null, writers: RequestHandler): Router {
-  const router = Router();
+type FailoverKey = Extract<keyof RouteHandlers, `${string} /api/v1/failover${string}`>;
+
+export function failoverHandlers(controller: FailoverController | null): Pick<RouteHandlers, FailoverKey> {
   const configured = (): FailoverController => {
     if (!controller) throw new NotFoundError('failover is not configured: add spec.failover to vigil.yaml');
     return controller;
   };
 
-  router.get('/', (_req, res) => {
-    res.json(statusToJson(configured().status()));
-  });
-
-  router.get('/audit', (req, res) => {
-    const limit = auditLimit(req.query.limit);
-    res.json({ entries: configured().audit(limit).map(auditToJson) });
-  });
-
-  for (const kind of ['drain', 'restore'] as const) {
-    router.post(`/${kind}`, writers, async (req, res) => {
+  const regionCommand =
+    (kind: 'drain' | 'restore'): RouteHandler =>
+    async (req, res, caller) => {
       const failover = configured();
-      const body = parse(regionCommandBody, req.body, '{"region": string, "reason": string, "force"?: boolean, "actor"?: string}');
+      const body = parseBody(regionCommandBody, req.body, '{"region": string, "reason": string, "force"?: boolean, "onBehalfOf"?: string}');
       if (!failover.regions.includes(body.region)) {
         throw new NotFoundError(`no region named "${body.region}" (configured: ${failover.regions.join(', ')})`);
       }
-      await answer(failover, { kind, region: body.region, reason: body.reason, force: body.force, actor: body.actor }, res);
-    });
-  }
+      const who = actorOf(caller, body.onBehalfOf ?? body.actor);
+      await answer(failover, { kind, region: body.region, reason: body.reason, force: body.force, ...who }, res);
+    };
 
-  for (const kind of ['pause', 'resume'] as const) {
-    router.post(`/${kind}`, writers, async (req, res) => {
+  const automationCommand =
+    (kind: 'pause' | 'resume'): RouteHandler =>
+    async (req, res, caller) => {
       const failover = configured();
-      const body = parse(automationCommandBody, req.body, '{"reason": string, "actor"?: string}');
-      await answer(failover, { kind, reason: body.reason, actor: body.actor }, res);
-    });
-  }
-  return router;
+      const body = parseBody(automationCommandBody, req.body, '{"reason": string, "onBehalfOf"?: string}');
+      await answer(failover, { kind, reason: body.reason, ...actorOf(caller, body.onBehalfOf ?? body.actor) }, res);
+    };
+
+  return {
+    'GET /api/v1/failover': (_req, res) => {
+      res.json(statusToJson(configured().status()));
+    },
+    'GET /api/v1/failover/audit': (req, res) => {
+      const limit = auditLimit(req.query.limit);
+      res.json({ entries: configured().audit(limit).map(auditToJson) });
+    },
+    'POST /api/v1/failover/drain': regionCommand('drain'),
+    'POST /api/v1/failover/restore': regionCommand('restore'),
+    'POST /api/v1/failover/pause': automationCommand('pause'),
+    'POST /api/v1/failover/resume': automationCommand('resume'),
+  };
 }

@@ -2,26 +2,28 @@
 // their definitions from the server instead of reading probes/ themselves. An ETag lets agents poll
 // cheaply: If-None-Match with the current one answers 304.
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
 import { runsFrom } from '../../prober/model.js';
 import type { Catalog } from '../catalog.js';
+import { InputError } from '../errors.js';
+import type { RouteHandlers } from './mount.js';
 
-export function probesRouter(catalog: Catalog): Router {
-  const router = Router();
-  router.get('/', (req, res) => {
-    const vantage = typeof req.query.vantage === 'string' ? req.query.vantage : null;
-    const probes = catalog
-      .snapshot()
-      .probes.filter((p) => vantage === null || runsFrom(p.definition, vantage))
-      .map(({ source, document }) => ({ source, document }));
-    const body = JSON.stringify({ probes });
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    res.set('etag', etag);
-    if (req.get('if-none-match') === etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type('json').send(body);
-  });
-  return router;
+export function probeHandlers(catalog: Catalog): Pick<RouteHandlers, 'GET /api/v1/probes'> {
+  return {
+    'GET /api/v1/probes': (req, res) => {
+      const { vantage } = req.query;
+      if (vantage !== undefined && typeof vantage !== 'string') throw new InputError('vantage must be given once, as a region name');
+      const probes = catalog
+        .snapshot()
+        .probes.filter((p) => vantage === undefined || runsFrom(p.definition, vantage))
+        .map(({ source, document }) => ({ source, document }));
+      const body = JSON.stringify({ probes });
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      res.set('etag', etag);
+      if (req.get('if-none-match') === etag) {
+        res.status(304).end();
+        return;
+      }
+      res.type('json').send(body);
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { firstIssue } from '../../lib/zod-issues.js';
 import type { CountRecord } from '../../store/bucket-store.js';
 
 /** One imported event line: counts for an SLO at a time, from a target region as seen from a vantage. */
@@ -54,10 +55,7 @@ export function parseEventLine(text: string, knownSlos: ReadonlySet<string>): Ev
 export function parseEvent(json: unknown, knownSlos: ReadonlySet<string>): EventRecord | string {
   const result = eventLine.safeParse(json);
   if (!result.success) {
-    const issue = result.error.issues[0] as z.core.$ZodIssue;
-    const field = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') return `unknown field "${issue.keys.join('", "')}"`;
-    return field ? `${field}: ${issue.message}` : issue.message;
+    return firstIssue(result.error, null);
   }
   const event = result.data;
   const ts = parseTimestamp(event.ts);

@@ -1,5 +1,5 @@
-// `${NAME}` references to environment variables in notifier configs, so webhook URLs and routing keys (secrets)
-// stay out of vigil.yaml. Checked for form offline by `vigil validate`, expanded when the server starts.
+// `${NAME}` references to environment variables in vigil.yaml (notifier URLs, API tokens), so secrets
+// stay out of the file. Checked for form offline by `vigil validate`, expanded when the server starts.
 import { z } from 'zod';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

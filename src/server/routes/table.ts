@@ -1,0 +1,48 @@
+// Every route the server answers, with the role it needs and the body it takes: the one place that says who
+// may do what. The app mounts exactly these (routes/mount.ts); a route without an entry here has no handler
+// type to fill, and the access matrix test walks this list.
+import type { RouteAccess } from '../auth/guard.js';
+
+export interface RouteSpec {
+  key: `${'GET' | 'POST' | 'DELETE'} /${string}`;
+  access: RouteAccess;
+  /** A JSON body is expected, at most this large (body-parser's notation, e.g. "16kb"); without it, no body. */
+  body?: string;
+  /** An HTML page: a caller who is not signed in gets the sign-in page instead of a JSON 401. */
+  page?: true;
+  summary: string;
+}
+
+export const ROUTES = [
+  { key: 'GET /healthz', access: 'public', summary: 'liveness: {"status":"ok"}' },
+  { key: 'GET /assets/:file', access: 'public', summary: "the pages' scripts and styles" },
+  { key: 'GET /', access: ['viewer'], page: true, summary: 'the SLO overview page' },
+  { key: 'GET /metrics', access: ['viewer'], summary: 'Prometheus metrics: probes (blackbox_exporter names), ingest, evaluation, refusals' },
+
+  { key: 'POST /api/v1/session', access: 'public', body: '4kb', summary: 'sign in with {"token"}: sets the session cookie, returns the CSRF token' },
+  { key: 'GET /api/v1/session', access: 'signed-in', summary: 'who is calling: identity, roles, how' },
+  { key: 'DELETE /api/v1/session', access: 'signed-in', summary: 'sign out: ends the session' },
+
+  { key: 'GET /api/v1/slos', access: ['viewer'], summary: 'the latest report of every SLO' },
+  { key: 'GET /api/v1/slos/:name', access: ['viewer'], summary: 'the latest report of one SLO' },
+
+  { key: 'GET /api/v1/probes', access: ['prober', 'viewer'], summary: 'probe definitions for an agent (?vantage=R), with an ETag' },
+  { key: 'POST /api/v1/results', access: ['prober'], body: '32mb', summary: 'a batch of probe results from an agent' },
+  { key: 'POST /api/v1/events', access: ['prober'], body: '16mb', summary: 'a batch of pushed good/total event counts' },
+
+  { key: 'GET /api/v1/failover', access: ['viewer'], summary: 'regions, phases, weights, mode, pending changes' },
+  { key: 'GET /api/v1/failover/audit', access: ['viewer'], summary: 'the audit log, newest first (?limit=N)' },
+  { key: 'POST /api/v1/failover/drain', access: ['imoc'], body: '16kb', summary: 'move traffic away from a region' },
+  { key: 'POST /api/v1/failover/restore', access: ['imoc'], body: '16kb', summary: 'bring a drained region back' },
+  { key: 'POST /api/v1/failover/pause', access: ['imoc'], body: '16kb', summary: 'stop automatic drains and failbacks' },
+  { key: 'POST /api/v1/failover/resume', access: ['imoc'], body: '16kb', summary: 'let the automation decide again' },
+
+  { key: 'GET /api/v1/silences', access: ['viewer'], summary: 'alert silences in effect' },
+  { key: 'POST /api/v1/silences', access: ['squad'], body: '16kb', summary: "silence an SLO's alerts for a while (its squad, or an admin)" },
+  { key: 'DELETE /api/v1/silences/:id', access: ['squad'], summary: 'end a silence early (its squad, or an admin)' },
+
+  { key: 'POST /api/v1/admin/reload', access: ['admin'], body: '4kb', summary: 're-read the SLO and probe definitions now' },
+  { key: 'POST /api/v1/demo/faults/:region', access: ['admin'], body: '4kb', summary: "inject a fault into a demo stand-in (vigil up's demo only)" },
+] as const satisfies readonly RouteSpec[];
+
+export type RouteKey = (typeof ROUTES)[number]['key'];
