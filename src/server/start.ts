@@ -34,6 +34,7 @@ import { Sessions } from './auth/sessions.js';
 import { UnknownTokenLimit } from './auth/unknown-token-limit.js';
 import { Catalog } from './catalog.js';
 import { startInProcessProbers } from './in-process-probers.js';
+import { mountedRoutes } from './routes/mount.js';
 import { ServerMetrics } from './server-metrics.js';
 
 export interface StartOptions {
@@ -57,6 +58,8 @@ export interface RunningServer {
   url: string;
   /** How callers are identified: tokens (spec.auth), ingest-token, or open (loopback only). */
   accessMode: Access['mode'];
+  /** Every route the app answers, as "METHOD /path" (read back from Express, for the access tests). */
+  routes: readonly string[];
   close(): Promise<void>;
 }
 
@@ -223,6 +226,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       parts.add(() => probers.close());
       standIns = probers.standIns;
     }
-    return { url, accessMode: access.mode, close: () => parts.stopAll() };
+    return { url, accessMode: access.mode, routes: mountedRoutes(app), close: () => parts.stopAll() };
   }
 }

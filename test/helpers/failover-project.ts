@@ -26,6 +26,10 @@ export interface FailoverProjectOptions {
   weightsPath?: string;
   /** YAML of spec.notify's items (each line indented for the list under `notify:`), if any. */
   notify?: string;
+  /** YAML of spec.auth (each line indented for the map under `auth:`), if any. */
+  auth?: string;
+  /** YAML of spec.server's extra fields, e.g. `unknownTokenLimit: { count: 3, per: 1m }`. */
+  server?: string;
 }
 
 export function makeFailoverProject(options: FailoverProjectOptions = {}): { dir: string; weightsFile: string } {
@@ -33,7 +37,7 @@ export function makeFailoverProject(options: FailoverProjectOptions = {}): { dir
 kind: Config
 spec:
   dataDir: data
-  server: { port: 0 }
+  server: { port: 0${options.server ? `, ${options.server}` : ''} }
   engine: { evaluationInterval: 1s }
   regions:
     eu-west1:    { weight: 100, capacity: 60, targets: ["203.0.113.10"] }
@@ -46,7 +50,7 @@ spec:
     steps: ${options.steps ?? '[ { weightPercent: 0 } ]'}
     failback: { mode: manual }
     provider: { kind: file, path: ${options.weightsPath ?? 'weights.json'} }
-${options.notify ? `  notify:\n${options.notify}\n` : ''}`;
+${options.notify ? `  notify:\n${options.notify}\n` : ''}${options.auth ? `  auth:\n${options.auth}\n` : ''}`;
   const dir = makeProject({ slos: TRIGGER_SLO, config });
   return { dir, weightsFile: path.join(dir, options.weightsPath ?? 'weights.json') };
 }

@@ -30,8 +30,8 @@ export function metricSum(text: string, name: string, labels: Record<string, str
   return matching.length === 0 ? null : matching.reduce((sum, s) => sum + s.value, 0);
 }
 
-export async function scrape(url: string): Promise<string> {
-  const res = await fetch(url);
+export async function scrape(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(url, { headers });
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
   return res.text();
 }

@@ -18,9 +18,9 @@ export function grants(roles: readonly Role[], needed: readonly Role[]): boolean
   return roles.some((role) => needed.some((n) => GRANTS[role].includes(n)));
 }
 
-/** Every role that would be let through, for a 403 that names what is needed: "imoc or admin". */
+/** Every role that would be let through, the needed ones first, for a 403 that names them: "imoc or admin". */
 export function rolesGranting(needed: readonly Role[]): Role[] {
-  return ROLES.filter((role) => grants([role], needed));
+  return [...needed, ...ROLES.filter((role) => !needed.includes(role) && grants([role], needed))];
 }
 
 /** Whether roles with these squads may act on an SLO owned by `squad` (silence its alerts): its squad, or an admin. */

@@ -66,9 +66,23 @@ export function mountRoutes(app: Express, handlers: RouteHandlers, guard: Guard)
   }
   for (const [path, methods] of methodsByPath) {
     const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
-    app.all(path, (_req, res) => {
-      res.set('allow', allowed.join(', '));
+    app.all(path, function methodNotAllowed() {
       throw new MethodNotAllowedError(allowed);
     });
   }
+}
+
+/**
+ * The routes the app answers, as "METHOD /path", read back from Express's router: the access tests compare
+ * them with the table, so a route mounted some other way (and so unguarded) is caught.
+ */
+export function mountedRoutes(app: Express): string[] {
+  const routes: string[] = [];
+  for (const layer of app.router.stack) {
+    // Express's own types leave out a route's methods, which the router keeps on it.
+    const route = layer.route as unknown as { path: string; methods: Record<string, boolean>; stack: Array<{ name: string }> } | undefined;
+    if (!route || route.stack.some((s) => s.name === 'methodNotAllowed')) continue;
+    for (const method of Object.keys(route.methods)) routes.push(`${method.toUpperCase()} ${route.path}`);
+  }
+  return routes;
 }
