@@ -23,6 +23,8 @@ function jsonBody(limit: string): RequestHandler {
     limit,
     strict: true,
     verify: (_req, _res, buffer) => {
+      // body-parser would read an empty body as {}: a request that says JSON must send some.
+      if (buffer.length === 0) throw new InputError('the body is empty: send a JSON object');
       if (!isUtf8(buffer)) throw new InputError('the body is not valid UTF-8');
     },
   });
