@@ -179,6 +179,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     monitor.onEvaluated((_report, ms) => metrics.observeEvaluation(ms / 1000));
     monitor.start();
+    // New definitions are reported at once, not at the next interval.
+    catalog.onChange(() => {
+      try {
+        monitor.tick();
+      } catch (error) {
+        logger.error({ err: error }, 'SLO evaluation after a reload failed');
+      }
+    });
     parts.add(() => monitor.stop());
 
     let standIns: readonly StandIn[] = [];
