@@ -12,4 +12,7 @@ COPY vigil.yaml ./
 ENV VIGIL_DATA_DIR=/var/lib/vigil
 VOLUME /var/lib/vigil
 EXPOSE 8080
+# Listening on every address needs authentication: run with -e VIGIL_INGEST_TOKEN=... (the simple setup), or
+# mount a vigil.yaml with spec.auth over /app/vigil.yaml and pass the tokens it references. Without either the
+# server refuses to start (exit 2) and says so.
 CMD ["node", "dist/cli/main.js", "serve", "--host", "0.0.0.0"]
