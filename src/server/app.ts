@@ -15,7 +15,7 @@ import type { SilenceStore } from '../store/silence-store.js';
 import type { Caller, Guard } from './auth/guard.js';
 import type { Sessions } from './auth/sessions.js';
 import type { Catalog } from './catalog.js';
-import { HttpError, MethodNotAllowedError, NotFoundError, TooManyRequestsError } from './errors.js';
+import { HttpError, MethodNotAllowedError, MissingCredentialsError, NotFoundError, TooManyRequestsError } from './errors.js';
 import { ASSETS } from './pages/assets.js';
 import { escapeHtml } from './pages/html.js';
 import { renderOverview } from './pages/overview.js';
@@ -145,7 +145,8 @@ export function createApp(options: AppOptions): Express {
     res.status(status).set(headers);
     if (res.locals[PAGE_LOCAL] === true && (status === 401 || status === 403)) {
       const caller = res.locals.caller as Caller | null | undefined;
-      res.type('html').send(status === 401 ? renderSignIn(message) : renderForbidden(message, caller?.identity.name ?? null));
+      const invitation = error instanceof MissingCredentialsError ? 'Sign in with your Vigil token to see this page.' : message;
+      res.type('html').send(status === 401 ? renderSignIn(invitation) : renderForbidden(message, caller?.identity.name ?? null));
       return;
     }
     res.json({ error: details === undefined ? { code, message } : { code, message, details } });

@@ -29,6 +29,9 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+/** No credential at all (not a wrong one): a page answers it with a plain invitation to sign in. */
+export class MissingCredentialsError extends UnauthorizedError {}
+
 export class ForbiddenError extends HttpError {
   constructor(message: string, code = 'forbidden') {
     super(403, code, message);

@@ -5,7 +5,7 @@
 
 import { parse as parseCookies } from 'cookie';
 import type { Request } from 'express';
-import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
+import { ForbiddenError, MissingCredentialsError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import { type Access, ANONYMOUS, isLoopbackHost } from './access.js';
 import { grants, type Role, rolesGranting } from './roles.js';
 import { CSRF_HEADER, csrfMatches, type LiveSession, SESSION_COOKIE, type Sessions } from './sessions.js';
@@ -91,10 +91,11 @@ export class Guard {
   /** Throws 401 when the route needs an identity and there is none, 403 when the caller's roles do not grant it. */
   authorize(caller: Caller | null, access: RouteAccess, req: Request): void {
     if (access === 'public') return;
-    if (caller === null) throw new UnauthorizedError('this needs a token: send "Authorization: Bearer TOKEN" (or sign in)');
+    if (caller === null) throw new MissingCredentialsError('this needs a token: send "Authorization: Bearer TOKEN" (or sign in)');
     if (access !== 'signed-in' && !grants(caller.identity.roles, access)) {
       const needed = rolesGranting(access);
-      throw new ForbiddenError(`${caller.identity.name} (${caller.identity.roles.join(', ')}) may not do this: it needs role ${needed.join(' or ')}`);
+      const roles = needed.length > 1 ? `${needed.slice(0, -1).join(', ')} or ${needed.at(-1)}` : needed.join('');
+      throw new ForbiddenError(`${caller.identity.name} (${caller.identity.roles.join(', ')}) may not do this: it needs role ${roles}`);
     }
     if (caller.via === 'session' && caller.session && !SAFE_METHODS.has(req.method)) {
       if (!csrfMatches(caller.session, req.get(CSRF_HEADER))) {

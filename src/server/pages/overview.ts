@@ -48,6 +48,7 @@ export function renderOverview(report: SloReport, viewer: Viewer): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <meta http-equiv="refresh" content="30">
 ${viewer.csrfToken === null ? '' : `<meta name="csrf-token" content="${escapeHtml(viewer.csrfToken)}">`}
 <script src="/assets/session.js" defer></script>
