@@ -77,6 +77,12 @@ describe('notices of a decision round', () => {
     expect(notice && headline(notice)).toBe('eu is being drained by dave (forced): game day');
   });
 
+  it('says whom the actor acted for, beside the actor', () => {
+    const [notice] = noticesOf(round([decision({ action: 'drain', outcome: 'executed', actor: 'ida', onBehalfOf: 'alice', reason: 'bad deploy' })]));
+    expect(notice).toMatchObject({ actor: 'ida', onBehalfOf: 'alice' });
+    expect(notice && headline(notice)).toBe('eu is being drained by ida on behalf of alice: bad deploy');
+  });
+
   it('a global outage (fail open) reads as about all regions', () => {
     const [notice] = noticesOf(round([decision({ action: 'drain', region: null, outcome: 'blocked', rule: 'global_outage', reason: 'failing open' })]));
     expect(notice && headline(notice)).toBe('Vigil did not drain all regions (blocked by global_outage): failing open');

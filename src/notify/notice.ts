@@ -19,6 +19,8 @@ export interface Notice {
   rule: string | null;
   reason: string;
   actor: string;
+  /** Whom the actor said it acted for (vigil failover --actor), when it did. */
+  onBehalfOf?: string;
   forced: boolean;
   weights: { before: Weights; after: Weights };
   /** ISO time of the decision. */
@@ -55,7 +57,7 @@ export function noticesOf(round: DecisionRound): Notice[] {
   const notices: Notice[] = [];
   let failureReported = false;
   for (const d of round.decisions) {
-    const base = { region: d.region, rule: d.rule, reason: d.reason, actor: d.actor, forced: d.forced, weights, at };
+    const base = { region: d.region, rule: d.rule, reason: d.reason, actor: d.actor, forced: d.forced, weights, at, ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}) };
     if (d.outcome === 'proposed') notices.push({ ...base, event: 'proposed' });
     else if (d.outcome === 'blocked' && d.actor === AUTOMATION) notices.push({ ...base, event: 'blocked' });
     else if (d.outcome !== 'executed') continue;
@@ -91,7 +93,8 @@ export function failureNotice(reason: string, weights: Weights, at: number): Not
 /** One line a person can read in a chat or a pager. */
 export function headline(notice: Notice): string {
   const where = notice.region ?? 'all regions';
-  const by = notice.actor === AUTOMATION ? '' : ` by ${notice.actor}${notice.forced ? ' (forced)' : ''}`;
+  const onBehalf = notice.onBehalfOf ? ` on behalf of ${notice.onBehalfOf}` : '';
+  const by = notice.actor === AUTOMATION ? '' : ` by ${notice.actor}${onBehalf}${notice.forced ? ' (forced)' : ''}`;
   switch (notice.event) {
     case 'halt':
       return `Vigil halted the drain of ${where}: ${notice.reason}`;

@@ -26,6 +26,7 @@ describe('webhook notifier', () => {
         rule: null,
         reason: 'receiving region(s) us-central1 started burning during the bake: drain stopped, IMOC alerted',
         actor: 'vigil',
+        onBehalfOf: null,
         forced: false,
         weights: { before: { 'eu-west1': 50, 'us-central1': 100 }, after: { 'eu-west1': 50, 'us-central1': 100 } },
         at: '2026-11-01T00:02:00.000Z',

@@ -23,6 +23,7 @@ export function webhookBody(notice: Notice, context: NoticeContext) {
     rule: notice.rule,
     reason: notice.reason,
     actor: notice.actor,
+    onBehalfOf: notice.onBehalfOf ?? null,
     forced: notice.forced,
     weights: notice.weights,
     at: notice.at,
