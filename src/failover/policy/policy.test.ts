@@ -319,3 +319,42 @@ describe('safety holds for any sequence of signals and commands (property)', () 
     );
   });
 });
+
+describe('drills', () => {
+  const config = policyConfig();
+  const healthy = firing();
+  const drill = (kind: 'drain' | 'restore', region: string): Command => ({ kind, region, actor: 'vigil', reason: 'drill eu-evacuation', force: kind === 'restore', origin: 'drill' });
+
+  it("a drill's drain and restore do not start the cooldown: a real outage right after is drained at once", () => {
+    let state = initialState(Object.keys(config.regions));
+    state = decide(state, { now: 0, firing: healthy, commands: [drill('drain', 'eu')] }, config).state;
+    expect(state.regions.eu).toMatchObject({ phase: 'draining', origin: 'drill' });
+    state = decide(state, { now: 2 * MIN, firing: healthy }, config).state;
+    state = decide(state, { now: 32 * MIN, firing: healthy, commands: [drill('restore', 'eu')] }, config).state;
+    state = decide(state, { now: 34 * MIN, firing: healthy }, config).state;
+    expect(state.regions.eu).toEqual({ phase: 'serving' });
+    expect(state.lastActionAt).toBeNull();
+    const usDown = firing([['us', 'eu'], ['us', 'asia']]);
+    const real = decide(state, { now: 35 * MIN, firing: usDown }, config);
+    expect(real.decisions).toMatchObject([{ action: 'drain', region: 'us', outcome: 'executed' }]);
+  });
+
+  it('a region that really fails while a drill holds it drained becomes the automation’s, keeping its weight', () => {
+    let state = initialState(Object.keys(config.regions));
+    state = decide(state, { now: 0, firing: healthy, commands: [drill('drain', 'eu')] }, config).state;
+    state = decide(state, { now: 2 * MIN, firing: healthy }, config).state;
+    expect(state.regions.eu).toMatchObject({ phase: 'drained', origin: 'drill' });
+    const taken = decide(state, { now: 3 * MIN, firing: euDown }, config);
+    expect(taken.state.regions.eu).toMatchObject({ phase: 'drained', origin: 'auto' });
+    expect(taken.weights).toBeNull();
+    expect(taken.decisions).toMatchObject([{ action: 'drain', region: 'eu', outcome: 'executed', reason: expect.stringContaining('while a drill holds it drained') }]);
+  });
+
+  it('in manual mode a drill-held region that fails stays the IMOC’s to decide', () => {
+    const manual = policyConfig({ mode: 'manual' });
+    let state = initialState(Object.keys(manual.regions));
+    state = decide(state, { now: 0, firing: healthy, commands: [drill('drain', 'eu')] }, manual).state;
+    state = decide(state, { now: 2 * MIN, firing: healthy }, manual).state;
+    expect(decide(state, { now: 3 * MIN, firing: euDown }, manual).state.regions.eu).toMatchObject({ origin: 'drill' });
+  });
+});

@@ -106,7 +106,7 @@ function applyCommand(turn: Turn, command: Command): void {
       return;
     }
     const reason = verdict.rule !== null ? `${command.reason} (forced past ${verdict.rule}: ${verdict.reason})` : command.reason;
-    turn.state = { ...turn.state, lastActionAt: now, proposed: without(turn.state.proposed, region) };
+    turn.state = { ...turn.state, lastActionAt: startsCooldown(origin, turn.state, now), proposed: without(turn.state.proposed, region) };
     turn.drainStep(region, 0, origin);
     turn.decisions.push(decision({ ...base, outcome: 'executed', reason }));
     return;
@@ -120,9 +120,17 @@ function applyCommand(turn: Turn, command: Command): void {
     turn.decisions.push(decision({ ...base, outcome: 'blocked', rule: 'in_progress', reason: `${busy} is still ${state.regions[busy]?.phase}` }));
     return;
   }
-  turn.state = { ...turn.state, lastActionAt: now };
+  turn.state = { ...turn.state, lastActionAt: startsCooldown(origin, turn.state, now) };
   turn.restoreStep(region, firstRestoreStepAbove(turn, phase), origin);
   turn.decisions.push(decision({ ...base, outcome: 'executed', reason: command.reason }));
+}
+
+/**
+ * A drill's drain and restore are planned, not reactions: they do not start the cooldown, so a real failure
+ * right after a drill is still drained at once.
+ */
+function startsCooldown(origin: Origin, state: PolicyState, now: number): number | null {
+  return origin === 'drill' ? state.lastActionAt : now;
 }
 
 /** A restore starts at the first weight above where the region is now (a halted drain restores from its step). */
@@ -179,6 +187,15 @@ function automaticDecisions(turn: Turn): void {
   for (const region of Object.keys(config.regions).sort()) {
     const phase = turn.state.regions[region];
     if (!phase) continue;
+    if ((phase.phase === 'drained' || phase.phase === 'draining') && phase.origin === 'drill' && health.failing.has(region) && mode === 'auto') {
+      // A region that really fails while a drill holds it drained is the automation's from now on: the drill
+      // ends, and the region comes back by the failback rule, not at the end of the drill's hold.
+      turn.setPhase(region, { ...phase, origin: 'auto' });
+      turn.decisions.push(
+        decision({ action: 'drain', region, outcome: 'executed', reason: `fails from ${health.seenBy[region]?.join(', ')} while a drill holds it drained: the automation takes it over` }),
+      );
+      continue;
+    }
     if (phase.phase === 'serving' && health.failing.has(region)) {
       const { slos, severity, quorum } = config.failover.triggers;
       const seen = `${severity} alert of ${slos.join(' or ')} fires for ${region} from ${health.seenBy[region]?.join(', ')} (quorum ${quorum})`;
