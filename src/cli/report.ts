@@ -2,9 +2,10 @@
 
 import { type Command, Option } from 'commander';
 import { requireDefinitions } from '../config/load.js';
+import { parseTimestamp } from '../lib/timestamp.js';
 import { EventReport } from '../slo/event-report.js';
 import { formatReport, REPORT_FORMATS, type ReportFormat, reportDocument } from '../slo/report-format.js';
-import { parseTimestamp, readEventsFile } from '../slo/sources/events-file.js';
+import { readEventsFile } from '../slo/sources/events-file.js';
 import type { Cli, ExitCode, Io } from './io.js';
 
 export interface ReportOptions {

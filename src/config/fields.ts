@@ -1,6 +1,8 @@
 // Field types shared by Vigil's YAML kinds: names, durations, and fields that take one of several shapes.
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DurationError, MINUTE_MS, parseDuration } from '../lib/duration.js';
+import { parseTimestamp } from '../lib/timestamp.js';
 import { didYouMean, knownKeys } from './schema-problems.js';
 
 /** A lowercase RFC 1123 label: what Kubernetes, OpenSLO and DNS accept as a name. */
@@ -9,6 +11,23 @@ export const rfc1123Label = z
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
     message: 'must be a lowercase RFC 1123 label: a-z, 0-9 and "-", at most 63 characters, starting and ending alphanumeric',
   });
+
+/** An IANA time zone name. */
+export const timeZone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), { message: 'is not an IANA time zone (e.g. Europe/Stockholm, UTC)' });
+
+/** An ISO 8601 time with an offset, parsed to milliseconds. */
+export function instant() {
+  return z.string().transform((text, ctx) => {
+    const ms = parseTimestamp(text);
+    if (ms === null) {
+      ctx.issues.push({ code: 'custom', input: text, message: 'must be an ISO 8601 time with an offset (e.g. 2026-11-01T00:00:00Z)' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
 
 export interface DurationOptions {
   /** Smallest allowed value in milliseconds. */

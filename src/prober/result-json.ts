@@ -1,6 +1,6 @@
 // Probe results on the wire (agent → server, `vigil probe --once`): ISO timestamps, checked at the boundary.
 import { z } from 'zod';
-import { parseTimestamp } from '../slo/sources/events-file.js';
+import { parseTimestamp } from '../lib/timestamp.js';
 import type { ProbeResult } from './model.js';
 import { FAILURE_KINDS } from './outcome.js';
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { MINUTE_MS, parseDuration } from '../../lib/duration.js';
 import type { RatioSource, SloDefinition, SloWindow } from '../../slo/model.js';
-import { minutes, rfc1123Label } from '../fields.js';
+import { minutes, rfc1123Label, timeZone } from '../fields.js';
 import type { Problem } from '../problems.js';
 import type { YamlDocument } from '../yaml-document.js';
 import {
@@ -12,7 +12,6 @@ import {
   isValidSliceMinutes,
   objectiveOf,
   timeslices,
-  timeZone,
 } from './slo-fields.js';
 
 const SOURCE_TYPES: Record<string, RatioSource> = {

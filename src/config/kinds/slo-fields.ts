@@ -1,15 +1,9 @@
 // Pieces of the SLO schema shared by the vigil/v1 and openslo/v1 dialects.
-import { IANAZone } from 'luxon';
-import { z } from 'zod';
 import { DEFAULT_ALERT_WINDOWS } from '../../slo/math/default-windows.js';
 import { fromDecimal, type Rational, rational } from '../../slo/math/rational.js';
 import type { AlertWindowSpec, Budgeting, SloWindow } from '../../slo/model.js';
 
 export const CALENDAR_UNITS = ['week', 'month', 'quarter'] as const;
-
-export const timeZone = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), { message: 'is not an IANA time zone (e.g. Europe/Stockholm, UTC)' });
 
 export function calendarWindow(unit: (typeof CALENDAR_UNITS)[number], zone: string | undefined): SloWindow {
   return { kind: 'calendar', unit, timeZone: zone ?? 'UTC', text: unit };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { fromDecimal } from '../../slo/math/rational.js';
 import { type AlertWindowSpec, type Indicator, SEVERITIES, type SloDefinition, type SloWindow } from '../../slo/model.js';
-import { duration, isMap, isString, minutes, oneOf, rfc1123Label, withText } from '../fields.js';
+import { duration, isMap, isString, minutes, oneOf, rfc1123Label, timeZone, withText } from '../fields.js';
 import type { YamlDocument } from '../yaml-document.js';
 import {
   CALENDAR_UNITS,
@@ -11,7 +11,6 @@ import {
   isValidSliceMinutes,
   objectiveOf,
   timeslices,
-  timeZone,
 } from './slo-fields.js';
 
 const ROLLING = { regex: /^\d+[mhdw]$/, hint: 'a rolling window is a number and one unit of m, h, d or w (e.g. 28d)' };

@@ -1,8 +1,7 @@
 // A simulation scenario (apiVersion vigil/v1, kind Scenario): synthetic probe results over virtual time,
 // a baseline plus episodes of errors or latency for some target regions and/or vantages.
 import { z } from 'zod';
-import { duration, rfc1123Label } from '../../config/fields.js';
-import { parseTimestamp } from '../../slo/sources/events-file.js';
+import { duration, instant, rfc1123Label } from '../../config/fields.js';
 
 const rate = z.number().min(0, 'must be a share of attempts in [0, 1]').max(1, 'must be a share of attempts in [0, 1]');
 
@@ -29,14 +28,7 @@ export const scenarioSchema = z.strictObject({
   spec: z
     .strictObject({
       config: z.string().min(1).optional(),
-      start: z.string().transform((text, ctx) => {
-        const ms = parseTimestamp(text);
-        if (ms === null) {
-          ctx.issues.push({ code: 'custom', input: text, message: 'must be an ISO 8601 time with an offset (e.g. 2026-11-01T00:00:00Z)' });
-          return z.NEVER;
-        }
-        return ms;
-      }),
+      start: instant(),
       duration: duration({ min: 1000 }),
       probeInterval: duration({ min: 1000 }).default(10_000),
       seed: z.number().int().default(1),

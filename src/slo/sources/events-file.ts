@@ -2,8 +2,8 @@
 // Bad lines are reported with their line number and skipped; the rest still count.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { parseTimestamp } from '../../lib/timestamp.js';
 import { firstIssue } from '../../lib/zod-issues.js';
 import type { CountRecord } from '../../store/bucket-store.js';
 
@@ -32,13 +32,6 @@ const eventLine = z
     vantage: z.string().min(1).optional(),
   })
   .refine((e) => e.good <= e.total, { message: 'must not exceed total', path: ['good'] });
-
-/** ISO 8601 with an explicit offset ("Z" or "+01:00"), so an event never lands in the wrong minute. */
-export function parseTimestamp(text: string): number | null {
-  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(text)) return null;
-  const parsed = DateTime.fromISO(text, { setZone: true });
-  return parsed.isValid ? parsed.toMillis() : null;
-}
 
 /** Parses one line; `knownSlos` rejects events for SLOs that are not defined. */
 export function parseEventLine(text: string, knownSlos: ReadonlySet<string>): EventRecord | string {
