@@ -5,6 +5,7 @@ import { PROVIDER_KINDS } from '../../failover/providers/index.js';
 import { NOTIFIER_KINDS } from '../../notify/index.js';
 import { SEVERITIES } from '../../slo/model.js';
 import { byKind, duration, rfc1123Label } from '../fields.js';
+import { blackoutsSpec, drillsSpec } from '../../failover/drills/schema.js';
 import { authSpec } from './auth-spec.js';
 
 const regionSpec = z.strictObject({
@@ -87,6 +88,10 @@ export const vigilConfigSchema = z.strictObject({
       /** Prober regions `vigil up` runs in-process; default: every region. */
       vantages: z.array(rfc1123Label).optional(),
       failover: failoverSpec,
+      /** Disaster-recovery drills: regional evacuations on a schedule or on demand, through the orchestrator. */
+      drills: drillsSpec,
+      /** Windows in which no drill starts (and a running one is restored). */
+      drillBlackouts: blackoutsSpec,
       /** Who may call the server: identities, roles and tokens. Without it, see the README's access section. */
       auth: authSpec,
       /** Who hears about failover decisions (halts, blocked drains, drains, failures): one entry per notifier. */
@@ -118,6 +123,18 @@ export const vigilConfigSchema = z.strictObject({
       if (spec.failover && regions.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['failover'], message: 'needs spec.regions to move traffic between' });
       }
+      spec.drills.forEach((drill, i) => {
+        if (!spec.failover) ctx.addIssue({ code: 'custom', path: ['drills', i], message: 'a drill moves traffic through spec.failover, which is not configured' });
+        if (!regions.includes(drill.region)) {
+          ctx.addIssue({ code: 'custom', path: ['drills', i, 'region'], message: `is not one of spec.regions (${regions.join(', ') || 'none'})` });
+        }
+        const abortRegions = drill.abortIf.regions;
+        if (Array.isArray(abortRegions)) {
+          abortRegions.forEach((r, j) => {
+            if (!regions.includes(r)) ctx.addIssue({ code: 'custom', path: ['drills', i, 'abortIf', 'regions', j], message: `is not one of spec.regions (${regions.join(', ')})` });
+          });
+        }
+      });
     }),
 });
 
