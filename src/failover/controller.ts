@@ -9,6 +9,7 @@ import type { SloEngine } from '../slo/engine/engine.js';
 import type { Db } from '../store/database.js';
 import { FailoverStore } from '../store/failover-store.js';
 import { Orchestrator, type TickOutcome } from './orchestrator.js';
+import { assessRegions, type RegionHealth } from './policy/health.js';
 import type { Command, Decision, PolicyConfig, PolicyState, Weights } from './policy/types.js';
 import { PROVIDER_KINDS } from './providers/index.js';
 import type { WeightProvider } from './providers/provider.js';
@@ -48,8 +49,15 @@ export class FailoverController {
   private onHold: string | null = null;
   private lastAudited: string | null = null;
   private closed = false;
+  private readonly observers = new Set<(outcome: TickOutcome) => void>();
 
   constructor(private readonly options: FailoverControllerOptions) {}
+
+  /** Hears the outcome of every round and command (a simulation's timeline). */
+  observe(observer: (outcome: TickOutcome) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
 
   get regions(): readonly string[] {
     return Object.keys(this.options.config.regions);
@@ -69,17 +77,20 @@ export class FailoverController {
     void this.round();
   }
 
-  /** One decision round after whatever is queued; never rejects. */
-  round(): Promise<void> {
+  /** One decision round after whatever is queued, with what it decided (null when it could not run); never rejects. */
+  round(): Promise<TickOutcome | null> {
     this.roundInFlight = true;
     return this.exclusive(async () => {
       try {
-        if (!(await this.reconcile())) return;
+        if (!(await this.reconcile())) return null;
         const before = this.options.orchestrator.status().weights;
-        this.announce(await this.options.orchestrator.tick(this.options.firing()), before);
+        const outcome = await this.options.orchestrator.tick(this.options.firing());
+        this.announce(outcome, before);
         this.lastAudited = null;
+        return outcome;
       } catch (error) {
         this.noteFailure('tick', error);
+        return null;
       } finally {
         this.roundInFlight = false;
       }
@@ -114,6 +125,11 @@ export class FailoverController {
 
   audit(limit: number): ReturnType<FailoverStore['audit']> {
     return this.options.store.audit(limit);
+  }
+
+  /** Which regions fail by the trigger's quorum now (what the automation would drain), from the latest evaluation. */
+  health(): RegionHealth {
+    return assessRegions(this.regions, this.options.firing(), this.options.config.failover.triggers.quorum);
   }
 
   /**
@@ -179,6 +195,7 @@ export class FailoverController {
   }
 
   private announce(outcome: TickOutcome, before: Weights): void {
+    for (const observer of this.observers) observer(outcome);
     const { notices, orchestrator, clock } = this.options;
     if (!notices) return;
     const { state, weights } = orchestrator.status();

@@ -57,6 +57,13 @@ export class AuditLog {
     return rows.map((r) => ({ ...r, forced: r.forced === 1, before: parseWeights(r.before), after: parseWeights(r.after) }));
   }
 
+  /** Entries whose reason mentions `text` (a drill run's id), oldest first. */
+  mentioning(text: string, limit = 200): Array<AuditEntry & { id: number }> {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE reason LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?`).all(pattern, limit) as AuditRow[];
+    return rows.map((r) => ({ ...r, forced: r.forced === 1, before: parseWeights(r.before), after: parseWeights(r.after) }));
+  }
+
   /** How many entries there are: the access tests check that a refused request added none. */
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;

@@ -122,4 +122,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX silences_ends_at ON silences (ends_at);
     `,
   },
+  {
+    version: 5,
+    name: 'drill runs and schedules',
+    sql: `
+      -- Every drill run, whole, as JSON (its timeline grows with it); state and times as columns to find them.
+      CREATE TABLE drill_runs (
+        id         TEXT PRIMARY KEY,
+        drill      TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        ended_at   INTEGER,
+        run        TEXT NOT NULL
+      );
+      CREATE INDEX drill_runs_drill ON drill_runs (drill, created_at);
+      -- The last cron instant each drill's schedule was handled for, so a restart neither repeats nor forgets one.
+      CREATE TABLE drill_schedule (
+        drill     TEXT PRIMARY KEY,
+        last_fire INTEGER NOT NULL
+      );
+    `,
+  },
 ];

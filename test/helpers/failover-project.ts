@@ -30,6 +30,8 @@ export interface FailoverProjectOptions {
   auth?: string;
   /** YAML of spec.server's extra fields, e.g. `unknownTokenLimit: { count: 3, per: 1m }`. */
   server?: string;
+  /** More of spec, as YAML lines indented by two spaces (drills, blackouts…). */
+  extra?: string;
 }
 
 export function makeFailoverProject(options: FailoverProjectOptions = {}): { dir: string; weightsFile: string } {
@@ -50,7 +52,7 @@ spec:
     steps: ${options.steps ?? '[ { weightPercent: 0 } ]'}
     failback: { mode: manual }
     provider: { kind: file, path: ${options.weightsPath ?? 'weights.json'} }
-${options.notify ? `  notify:\n${options.notify}\n` : ''}${options.auth ? `  auth:\n${options.auth}\n` : ''}`;
+${options.notify ? `  notify:\n${options.notify}\n` : ''}${options.auth ? `  auth:\n${options.auth}\n` : ''}${options.extra ? `${options.extra}\n` : ''}`;
   const dir = makeProject({ slos: TRIGGER_SLO, config });
   return { dir, weightsFile: path.join(dir, options.weightsPath ?? 'weights.json') };
 }

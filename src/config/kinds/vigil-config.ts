@@ -1,11 +1,11 @@
 // vigil.yaml (apiVersion vigil/v1, kind Config): where Vigil keeps its data and listens, the regions it
 // serves from, where probers run, who may call it, and the failover policy.
 import { z } from 'zod';
+import { blackoutsSpec, drillsSpec } from '../../failover/drills/schema.js';
 import { PROVIDER_KINDS } from '../../failover/providers/index.js';
 import { NOTIFIER_KINDS } from '../../notify/index.js';
 import { SEVERITIES } from '../../slo/model.js';
 import { byKind, duration, rfc1123Label } from '../fields.js';
-import { blackoutsSpec, drillsSpec } from '../../failover/drills/schema.js';
 import { authSpec } from './auth-spec.js';
 
 const regionSpec = z.strictObject({
