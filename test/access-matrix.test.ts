@@ -71,7 +71,7 @@ const CASES: Record<RouteKey, Case> = {
   'POST /api/v1/events': {
     allowed: PROBERS,
     path: '/api/v1/events',
-    body: () => ({ batchId: `e-${++batch}`, events: [{ slo: 'api', ts: recent(), good: 9, total: 10, region: 'eu-west1', vantage: 'us-central1' }] }),
+    body: () => ({ batchId: `e-${++batch}`, events: [{ slo: 'api', ts: recent(), good: 10, total: 10, region: 'eu-west1', vantage: 'us-central1' }] }),
     ok: 200,
   },
   'GET /api/v1/failover': { allowed: READERS, path: '/api/v1/failover', ok: 200 },
@@ -80,6 +80,14 @@ const CASES: Record<RouteKey, Case> = {
   'POST /api/v1/failover/restore': { allowed: IMOC, path: '/api/v1/failover/restore', body: () => ({ region: 'eu-west1', reason: 'matrix' }), ok: 200 },
   'POST /api/v1/failover/pause': { allowed: IMOC, path: '/api/v1/failover/pause', body: () => ({ reason: 'matrix' }), ok: 200 },
   'POST /api/v1/failover/resume': { allowed: IMOC, path: '/api/v1/failover/resume', body: () => ({ reason: 'matrix' }), ok: 200 },
+  'GET /api/v1/drills': { allowed: READERS, path: '/api/v1/drills', ok: 200 },
+  'GET /api/v1/drills/:name/plan': { allowed: READERS, path: '/api/v1/drills/eu-evacuation/plan', ok: 200 },
+  'GET /api/v1/drills/:name/runs': { allowed: READERS, path: '/api/v1/drills/eu-evacuation/runs', ok: 200 },
+  // No run yet when the report is asked for: an allowed caller learns that.
+  'GET /api/v1/drills/:name/report': { allowed: READERS, path: '/api/v1/drills/eu-evacuation/report', ok: 404 },
+  'POST /api/v1/drills/:name/start': { allowed: IMOC, path: '/api/v1/drills/eu-evacuation/start', body: () => ({ reason: 'matrix' }), ok: 200 },
+  'POST /api/v1/drills/:name/approve': { allowed: IMOC, path: '/api/v1/drills/eu-evacuation/approve', body: () => ({ run: 'r-none' }), ok: 404 },
+  'POST /api/v1/drills/:name/abort': { allowed: IMOC, path: '/api/v1/drills/eu-evacuation/abort', body: () => ({ reason: 'matrix' }), ok: 200 },
   'GET /api/v1/silences': { allowed: READERS, path: '/api/v1/silences', ok: 200 },
   // SLO "api" belongs to squad core: web-bot's squad role does not reach it.
   'POST /api/v1/silences': { allowed: SQUADS, path: '/api/v1/silences', body: () => ({ slo: 'api', duration: '1h', reason: 'matrix' }), ok: 201, except: { otherSquad: 403 } },
@@ -112,7 +120,7 @@ function snapshot(): unknown {
               (SELECT COUNT(*) FROM ingested_batches) AS batches, (SELECT COUNT(*) FROM audit_log) AS audit,
               (SELECT COUNT(*) FROM silences WHERE ended_at IS NULL) AS silences, (SELECT COUNT(*) FROM sessions) AS sessions,
               (SELECT state FROM failover_state WHERE id = 1) AS failoverState,
-              (SELECT COUNT(*) FROM failover_journal) AS journal`,
+              (SELECT COUNT(*) FROM failover_journal) AS journal, (SELECT COUNT(*) FROM drill_runs) AS drillRuns`,
     )
     .get();
   let weights: string | null = null;

@@ -23,6 +23,9 @@ const TEMPLATES: Record<string, { path: string; body: Record<string, Json> | nul
   'POST /api/v1/failover/restore': { path: '/api/v1/failover/restore', body: { region: 'eu-west1', reason: 'r', force: false } },
   'POST /api/v1/failover/pause': { path: '/api/v1/failover/pause', body: { reason: 'r', onBehalfOf: 'x' } },
   'POST /api/v1/failover/resume': { path: '/api/v1/failover/resume', body: { reason: 'r' } },
+  'POST /api/v1/drills/:name/start': { path: '/api/v1/drills/eu-evacuation/start', body: { reason: 'r', onBehalfOf: 'x' } },
+  'POST /api/v1/drills/:name/approve': { path: '/api/v1/drills/eu-evacuation/approve', body: { run: 'r-1', onBehalfOf: 'x' } },
+  'POST /api/v1/drills/:name/abort': { path: '/api/v1/drills/eu-evacuation/abort', body: { reason: 'r' } },
   'POST /api/v1/silences': { path: '/api/v1/silences', body: { slo: 'api', region: 'eu-west1', severity: 'page', duration: '1h', reason: 'r' } },
   'DELETE /api/v1/silences/:id': { path: '/api/v1/silences/1', body: null },
   'POST /api/v1/admin/reload': { path: '/api/v1/admin/reload', body: { reason: 'r' } },
@@ -121,7 +124,7 @@ function snapshot(): unknown {
       `SELECT (SELECT COUNT(*) FROM buckets) AS buckets, (SELECT COUNT(*) FROM ingested_batches) AS batches,
               (SELECT COUNT(*) FROM audit_log) AS audit, (SELECT COUNT(*) FROM silences) AS silences,
               (SELECT COUNT(*) FROM sessions) AS sessions, (SELECT COUNT(*) FROM failover_journal) AS journal,
-              (SELECT state FROM failover_state WHERE id = 1) AS failoverState`,
+              (SELECT state FROM failover_state WHERE id = 1) AS failoverState, (SELECT COUNT(*) FROM drill_runs) AS drillRuns`,
     )
     .get();
   let weights: string | null = null;

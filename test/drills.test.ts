@@ -96,7 +96,7 @@ describe('scheduled drills', () => {
     if (!waiting || !h.rig.drills) throw new Error('no run');
     // Approved 20 s later, between evaluations: the drain starts at once.
     await h.runUntil(at('2026-12-01T09:00:20Z'));
-    const approved = await h.rig.drills.approve('eu-evacuation', waiting.id, 'alice');
+    const approved = await h.rig.drills.approve('eu-evacuation', waiting.id, { actor: 'alice' });
     expect(approved).toMatchObject({ state: 'draining', approvedBy: 'alice', startedAt: at('2026-12-01T09:00:20Z') });
     expect(h.rig.controller.status().weights['eu-west1']).toBe(50);
     await h.runUntil(at('2026-12-01T10:00:00Z'));
@@ -150,7 +150,7 @@ describe('aborts and interruptions', () => {
   it('a page burn in another region aborts within one evaluation and restores through the steps', async () => {
     const h = await harness('2026-12-01T12:00:00Z', onDemand);
     await h.runUntil(at('2026-12-01T12:10:00Z'));
-    const started = await h.rig.drills?.start('eu-evacuation', 'ida', 'weekly drill');
+    const started = await h.rig.drills?.start('eu-evacuation', { actor: 'ida' }, 'weekly drill');
     expect(started).toMatchObject({ state: 'draining', requestedBy: 'ida', approvedBy: 'ida' });
     await h.runUntil(at('2026-12-01T12:15:00Z'));
     expect(h.runs()[0]?.state).toBe('holding');
@@ -177,11 +177,11 @@ describe('aborts and interruptions', () => {
   it('an IMOC abort restores at once; a second abort is refused while restoring', async () => {
     const h = await harness('2026-12-01T12:00:00Z', onDemand);
     await h.runUntil(at('2026-12-01T12:01:00Z'));
-    await h.rig.drills?.start('eu-evacuation', 'ida', 'drill');
+    await h.rig.drills?.start('eu-evacuation', { actor: 'ida' }, 'drill');
     await h.runUntil(at('2026-12-01T12:05:00Z'));
-    const aborted = await h.rig.drills?.abort('eu-evacuation', 'bob', 'customer escalation');
+    const aborted = await h.rig.drills?.abort('eu-evacuation', { actor: 'bob' }, 'customer escalation');
     expect(aborted).toMatchObject({ state: 'restoring', ending: { outcome: 'aborted', cause: 'aborted by bob: customer escalation' } });
-    await expect(h.rig.drills?.abort('eu-evacuation', 'bob', 'again')).rejects.toThrow(/already restoring/);
+    await expect(h.rig.drills?.abort('eu-evacuation', { actor: 'bob' }, 'again')).rejects.toThrow(/already restoring/);
     await h.runUntil(at('2026-12-01T12:10:00Z'));
     const report = h.rig.drills?.report('eu-evacuation');
     expect(report).toMatchObject({ outcome: 'aborted', drainSeconds: 120 });
@@ -191,7 +191,7 @@ describe('aborts and interruptions', () => {
   it('a real failover pre-empts the drill: interrupted, the drilled region restored, then the failing one drained', async () => {
     const h = await harness('2026-12-01T12:00:00Z', onDemand);
     await h.runUntil(at('2026-12-01T12:01:00Z'));
-    await h.rig.drills?.start('eu-evacuation', 'ida', 'drill');
+    await h.rig.drills?.start('eu-evacuation', { actor: 'ida' }, 'drill');
     await h.runUntil(at('2026-12-01T12:05:00Z'));
     expect(h.runs()[0]?.state).toBe('holding');
     await h.runUntil(at('2026-12-01T12:20:00Z'), { 'us-central1': { rate: 1 } });
@@ -203,7 +203,7 @@ describe('aborts and interruptions', () => {
   it('a drilled region that really fails is left to the real failover, not restored at the end of the hold', async () => {
     const h = await harness('2026-12-01T12:00:00Z', onDemand);
     await h.runUntil(at('2026-12-01T12:01:00Z'));
-    await h.rig.drills?.start('eu-evacuation', 'ida', 'drill');
+    await h.rig.drills?.start('eu-evacuation', { actor: 'ida' }, 'drill');
     await h.runUntil(at('2026-12-01T12:05:00Z'));
     // Drained, eu-west1 still gets probed; it fails from every vantage.
     await h.runUntil(at('2026-12-01T12:50:00Z'), { 'eu-west1': { rate: 1 } });
@@ -235,7 +235,7 @@ describe('what keeps a drill from starting', () => {
     const plan = h.rig.drills?.plan('eu-evacuation');
     expect(plan?.canStart).toBe(false);
     expect(plan?.blockedBy.map((b) => b.check)).toEqual(['page_alert']);
-    const run = await h.rig.drills?.start('eu-evacuation', 'ida', 'drill');
+    const run = await h.rig.drills?.start('eu-evacuation', { actor: 'ida' }, 'drill');
     expect(run).toMatchObject({ state: 'skipped', reason: 'page alert firing: api overall, api in asia-east1', startedAt: null });
 
     await h.runUntil(at('2026-12-01T14:00:00Z'));
@@ -272,7 +272,7 @@ describe('restarts', () => {
       const { dir } = makeFailoverProject();
       const first = await harness('2026-12-01T12:00:00Z', onDemand, { db, root: dir });
       await first.runUntil(at('2026-12-01T12:01:00Z'));
-      await first.rig.drills?.start('eu-evacuation', 'ida', 'drill');
+      await first.rig.drills?.start('eu-evacuation', { actor: 'ida' }, 'drill');
       await first.runUntil(at('2026-12-01T12:10:00Z'));
       expect(first.runs()[0]?.state).toBe('holding');
       await first.rig.close();

@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatProblem } from '../config/problems.js';
+import { registerDrill } from './drill.js';
 import { registerFailover } from './failover.js';
 import { type Cli, type ExitCode, type Io, processIo } from './io.js';
 import { registerProbe } from './probe.js';
@@ -20,6 +21,7 @@ const SUBCOMMANDS: ReadonlyArray<(program: Command, cli: Cli) => void> = [
   registerSimulate,
   registerProbe,
   registerFailover,
+  registerDrill,
   registerToken,
   registerUp,
 ];

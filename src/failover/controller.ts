@@ -72,9 +72,9 @@ export class FailoverController {
    * A decision round on the alerts just evaluated. Skipped while the previous round is still waiting or
    * running (a slow provider retrying), so rounds never pile up behind each other.
    */
-  afterEvaluation(): void {
-    if (this.roundInFlight || this.closed) return;
-    void this.round();
+  afterEvaluation(): Promise<unknown> {
+    if (this.roundInFlight || this.closed) return Promise.resolve();
+    return this.round();
   }
 
   /** One decision round after whatever is queued, with what it decided (null when it could not run); never rejects. */

@@ -1,19 +1,29 @@
-// What the failover orchestrator tells people: one notice per decision worth hearing about, derived from a
-// decision round's outcome. Pure, so the wording and the choice of events are testable without a server.
+// What Vigil tells people: failover decisions worth hearing about (derived here from a decision round's
+// outcome), drill runs changing state (drill-notices.ts) and SLO alerts firing and resolving
+// (alert-notices.ts). Pure, so the wording and the choice of events are testable without a server.
 import type { Decision, RegionPhase, Weights } from '../failover/policy/types.js';
 
-export const NOTICE_EVENTS = ['halt', 'blocked', 'drain', 'restore', 'step', 'failed', 'proposed'] as const;
+export const FAILOVER_EVENTS = ['halt', 'blocked', 'drain', 'restore', 'step', 'failed', 'proposed'] as const;
+export const DRILL_EVENTS = ['drill_awaiting_approval', 'drill_started', 'drill_passed', 'drill_failed', 'drill_aborted', 'drill_skipped'] as const;
+export const ALERT_EVENTS = ['alert_firing', 'alert_resolved'] as const;
+export const NOTICE_EVENTS = [...FAILOVER_EVENTS, ...DRILL_EVENTS, ...ALERT_EVENTS] as const;
 
+export type FailoverEvent = (typeof FAILOVER_EVENTS)[number];
+export type DrillEvent = (typeof DRILL_EVENTS)[number];
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 
-/** By default, notifiers hear everything an IMOC must act on or know about. */
-export const DEFAULT_NOTICE_EVENTS: readonly NoticeEvent[] = NOTICE_EVENTS;
+/**
+ * By default, notifiers hear everything an IMOC must act on or know about: failovers and drills. SLO alerts
+ * go to the notifiers that ask for them (by event, or by `squads` / `severities`).
+ */
+export const DEFAULT_NOTICE_EVENTS: readonly NoticeEvent[] = [...FAILOVER_EVENTS, ...DRILL_EVENTS];
 
 /** Events that describe a situation rather than a change, so the same one recurs while it lasts. */
 export const RECURRING_EVENTS: ReadonlySet<NoticeEvent> = new Set(['blocked', 'failed', 'proposed']);
 
-export interface Notice {
-  event: NoticeEvent;
+export interface FailoverNotice {
+  event: FailoverEvent;
   /** null: about no single region (a global outage, the provider being unreachable). */
   region: string | null;
   rule: string | null;
@@ -26,6 +36,38 @@ export interface Notice {
   /** ISO time of the decision. */
   at: string;
 }
+
+export interface DrillNotice {
+  event: DrillEvent;
+  drill: string;
+  run: string;
+  region: string;
+  /** The run's state: an outcome for the last four events (an interrupted run is reported as drill_aborted). */
+  state: string;
+  reason: string | null;
+  runbook: string | null;
+  at: string;
+}
+
+export interface AlertNotice {
+  event: AlertEvent;
+  slo: string;
+  squad: string;
+  severity: string;
+  /** The target region, or null for an SLO without regions. */
+  region: string | null;
+  /** The alert windows that fire (or fired), as "1h/5m". */
+  windows: string[];
+  burnRates: Record<string, number>;
+  runbook: string | null;
+  at: string;
+}
+
+export type Notice = FailoverNotice | DrillNotice | AlertNotice;
+
+export const isFailoverNotice = (n: Notice): n is FailoverNotice => (FAILOVER_EVENTS as readonly string[]).includes(n.event);
+export const isDrillNotice = (n: Notice): n is DrillNotice => (DRILL_EVENTS as readonly string[]).includes(n.event);
+export const isAlertNotice = (n: Notice): n is AlertNotice => (ALERT_EVENTS as readonly string[]).includes(n.event);
 
 /** Where notices go; never blocks or throws into the decision path. */
 export interface NoticeSink {
@@ -51,10 +93,10 @@ const CHANGES: ReadonlySet<Decision['action']> = new Set(['drain', 'restore', 's
  * (not as the change), blocked IMOC commands are not reported (the IMOC got the answer), dry-run
  * decisions and pause/resume are not reported.
  */
-export function noticesOf(round: DecisionRound): Notice[] {
+export function noticesOf(round: DecisionRound): FailoverNotice[] {
   const at = new Date(round.at).toISOString();
   const weights = { before: round.before, after: round.after };
-  const notices: Notice[] = [];
+  const notices: FailoverNotice[] = [];
   let failureReported = false;
   for (const d of round.decisions) {
     const base = { region: d.region, rule: d.rule, reason: d.reason, actor: d.actor, forced: d.forced, weights, at, ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}) };
@@ -77,7 +119,7 @@ export function noticesOf(round: DecisionRound): Notice[] {
 }
 
 /** A failure outside any decision (the provider cannot be reconciled, a round failed). */
-export function failureNotice(reason: string, weights: Weights, at: number): Notice {
+export function failureNotice(reason: string, weights: Weights, at: number): FailoverNotice {
   return {
     event: 'failed',
     region: null,
@@ -92,6 +134,41 @@ export function failureNotice(reason: string, weights: Weights, at: number): Not
 
 /** One line a person can read in a chat or a pager. */
 export function headline(notice: Notice): string {
+  if (isDrillNotice(notice)) return drillHeadline(notice);
+  if (isAlertNotice(notice)) return alertHeadline(notice);
+  return failoverHeadline(notice);
+}
+
+function drillHeadline(n: DrillNotice): string {
+  const what = `Drill ${n.drill} (${n.run}) of ${n.region}`;
+  const why = n.reason ? `: ${n.reason}` : '';
+  switch (n.event) {
+    case 'drill_awaiting_approval':
+      return `${what} is waiting for an IMOC's approval${why}`;
+    case 'drill_started':
+      return `${what} started: draining ${n.region}`;
+    case 'drill_passed':
+      return `${what} passed${why}`;
+    case 'drill_failed':
+      return `${what} failed${why}`;
+    case 'drill_aborted':
+      return `${what} ${n.state === 'interrupted' ? 'was interrupted' : 'was aborted'}${why}`;
+    case 'drill_skipped':
+      return `${what} was skipped${why}`;
+  }
+}
+
+function alertHeadline(n: AlertNotice): string {
+  const where = n.region ? ` in ${n.region}` : '';
+  const burn = Object.entries(n.burnRates)
+    .map(([w, r]) => `${w} ${r}`)
+    .join(', ');
+  return n.event === 'alert_firing'
+    ? `${n.severity.toUpperCase()} ${n.slo}${where} burns its error budget (${n.windows.join(', ')}; burn ${burn})`
+    : `Resolved: ${n.severity} ${n.slo}${where} no longer burns fast`;
+}
+
+function failoverHeadline(notice: FailoverNotice): string {
   const where = notice.region ?? 'all regions';
   const onBehalf = notice.onBehalfOf ? ` on behalf of ${notice.onBehalfOf}` : '';
   const by = notice.actor === AUTOMATION ? '' : ` by ${notice.actor}${onBehalf}${notice.forced ? ' (forced)' : ''}`;

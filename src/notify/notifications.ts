@@ -1,12 +1,12 @@
-// Fans the orchestrator's notices out to the configured notifiers: each notifier's events only, a situation
+// Fans notices out to the configured notifiers: each notifier's audience only, a failover situation
 // that recurs (the same blocked drain, failure or proposal) once per de-duplication period, each notifier
 // behind its own bounded delivery queue, outcomes counted in vigil_notifications_total.
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { type DeliveryOptions, type DeliveryOutcome, DeliveryQueue } from './delivery.js';
-import { type Notice, type NoticeSink, RECURRING_EVENTS } from './notice.js';
-import type { Notifier } from './notifier.js';
+import { isFailoverNotice, type Notice, type NoticeSink, RECURRING_EVENTS } from './notice.js';
+import { type Notifier, wants } from './notifier.js';
 
 export const DEDUP_WINDOW_MS = 5 * 60_000;
 
@@ -31,7 +31,7 @@ export class Notifications implements NoticeSink {
   constructor(private readonly options: NotificationsOptions) {
     this.counter = new Counter({
       name: 'vigil_notifications_total',
-      help: 'Failover notifications by notifier and how they ended (sent, failed after retries, dropped from a full queue or at shutdown)',
+      help: 'Notifications (failover, drill, SLO alert) by notifier and how they ended (sent, failed after retries, dropped from a full queue or at shutdown)',
       labelNames: ['notifier', 'outcome'],
       registers: options.registry ? [options.registry] : [],
     });
@@ -61,14 +61,14 @@ export class Notifications implements NoticeSink {
   announce(notices: readonly Notice[]): void {
     const now = this.options.clock.now();
     for (const notice of notices) {
-      if (RECURRING_EVENTS.has(notice.event)) {
+      if (isFailoverNotice(notice) && RECURRING_EVENTS.has(notice.event)) {
         const key = JSON.stringify([notice.event, notice.region, notice.rule]);
         const last = this.lastSent.get(key);
         if (last !== undefined && now - last < (this.options.dedupWindowMs ?? DEDUP_WINDOW_MS)) continue;
         this.lastSent.set(key, now);
       }
       for (const { notifier, queue } of this.targets) {
-        if (notifier.events.has(notice.event)) queue.push(notifier.post(notice, { server: this.server }));
+        if (wants(notifier.audience, notice)) queue.push(notifier.post(notice, { server: this.server, runbook: notifier.runbook }));
       }
     }
   }
@@ -87,7 +87,7 @@ export class Notifications implements NoticeSink {
     this.counter.inc({ notifier: name, outcome });
     // The URL can hold a secret (Slack's does): log only where it points.
     const host = URL.canParse(url) ? new URL(url).host : 'unknown';
-    if (outcome === 'failed') this.options.logger.error({ notifier: name, host, failure }, 'failover notification failed');
-    else if (outcome === 'dropped') this.options.logger.warn({ notifier: name, host }, 'failover notification dropped');
+    if (outcome === 'failed') this.options.logger.error({ notifier: name, host, failure }, 'notification failed');
+    else if (outcome === 'dropped') this.options.logger.warn({ notifier: name, host }, 'notification dropped');
   }
 }

@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import type { StandIn } from '../demo/stand-ins.js';
 import type { FailoverController } from '../failover/controller.js';
+import type { DrillRunner } from '../failover/drills/runner.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SloMonitor } from '../slo/monitor.js';
@@ -21,6 +22,7 @@ import { escapeHtml } from './pages/html.js';
 import { renderOverview } from './pages/overview.js';
 import { renderForbidden, renderSignIn } from './pages/sign-in.js';
 import { adminHandlers } from './routes/admin.js';
+import { drillHandlers } from './routes/drills.js';
 import { eventHandlers } from './routes/events.js';
 import { failoverHandlers } from './routes/failover.js';
 import { mountRoutes, PAGE_LOCAL, type RouteHandlers } from './routes/mount.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   metrics: ServerMetrics;
   /** The failover orchestrator, when vigil.yaml has spec.failover. */
   failover: FailoverController | null;
+  /** The drill runner, when vigil.yaml has spec.drills. */
+  drills: DrillRunner | null;
   /** `vigil up`'s demo stand-ins, once started. */
   standIns: () => readonly StandIn[];
 }
@@ -98,6 +102,7 @@ function handlers(options: AppOptions): RouteHandlers {
     ...resultHandlers(store, () => catalog.snapshot().probeIndex),
     ...eventHandlers(store, knownSlos),
     ...failoverHandlers(options.failover),
+    ...drillHandlers(options.drills),
     ...silenceHandlers({ store: options.silences, slos: () => catalog.snapshot().slos, clock }),
     ...adminHandlers({ catalog, audit: options.audit, clock, standIns: options.standIns }),
   };

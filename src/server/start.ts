@@ -14,16 +14,22 @@ import { ConfigError, countErrors, type Problem } from '../config/problems.js';
 import type { Path, YamlDocument } from '../config/yaml-document.js';
 import type { StandIn } from '../demo/stand-ins.js';
 import { createFailoverController } from '../failover/controller.js';
+import { DrillRunner } from '../failover/drills/runner.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { closeHttpServer } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
+import { AlertWatch } from '../notify/alert-watch.js';
+import { drillNotices } from '../notify/drill-notices.js';
 import { notificationsFromConfig } from '../notify/notifications-from-config.js';
+import { budgetSpent } from '../slo/budget-spent.js';
 import { SloEngine } from '../slo/engine/engine.js';
 import { longestPeriodMinutes } from '../slo/math/windows.js';
 import { SloMonitor } from '../slo/monitor.js';
+import { AlertStore } from '../store/alert-store.js';
 import { AuditLog } from '../store/audit-log.js';
 import { BucketStore } from '../store/bucket-store.js';
 import { openDatabase } from '../store/database.js';
+import { DrillStore } from '../store/drill-store.js';
 import { StoreRetention } from '../store/retention.js';
 import { SessionStore } from '../store/session-store.js';
 import { SilenceStore } from '../store/silence-store.js';
@@ -168,6 +174,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // Edits made once start-up returns are seen.
     await catalog.watch();
     const monitor = new SloMonitor({ engine, clock, logger, intervalMs: config.engine.evaluationInterval });
+    const silences = new SilenceStore(db);
+    // SLO alerts firing and resolving reach the notifiers that route them (squads, severities).
+    const alertWatch = new AlertWatch({
+      store: new AlertStore(db),
+      notices: notifications,
+      silences: (at) => silences.active(at),
+      runbookOf: (slo) => catalog.snapshot().slos.find((s) => s.name === slo)?.runbook ?? null,
+    });
+    monitor.onEvaluated((report) => alertWatch.afterEvaluation(report));
 
     // With spec.failover: a decision round after every evaluation; the reconcile of a change a crash left
     // pending runs first (not awaited: an unreachable provider must not keep the server from starting).
@@ -175,7 +190,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (failover) {
       parts.add(() => failover.close());
       void failover.start();
-      monitor.onEvaluated(() => failover.afterEvaluation());
+    }
+    // Drills: after each round, so a drill sees the weights that round set.
+    const drills =
+      failover && config.failover && config.drills.length > 0
+        ? new DrillRunner({
+            drills: config.drills,
+            blackouts: config.drillBlackouts,
+            policy: { regions: config.regions, failover: config.failover },
+            failover,
+            store: new DrillStore(db),
+            audit: new AuditLog(db),
+            clock,
+            logger,
+            report: () => monitor.latest(),
+            budgetSpent: (from, to) => budgetSpent(store, catalog.snapshot().slos, monitor.latest(), from, to),
+            onChange: (run, previous) => {
+              const runbook = config.drills.find((d) => d.name === run.drill)?.runbook ?? null;
+              notifications.announce(drillNotices(run, previous, runbook, clock.now()));
+            },
+          })
+        : null;
+    if (failover) {
+      monitor.onEvaluated(() => {
+        void failover.afterEvaluation().then(() => drills?.tick());
+      });
     }
     monitor.onEvaluated((_report, ms) => metrics.observeEvaluation(ms / 1000));
     monitor.start();
@@ -198,12 +237,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       catalog,
       guard: new Guard({ access, sessions, limit: new UnknownTokenLimit(unknownTokenLimit.count, unknownTokenLimit.per) }),
       sessions,
-      silences: new SilenceStore(db),
+      silences,
       audit: new AuditLog(db),
       clock,
       logger,
       metrics,
       failover,
+      drills,
       standIns: () => standIns,
     });
     const server = app.listen(options.port ?? config.server.port, host);

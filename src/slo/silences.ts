@@ -12,6 +12,11 @@ export interface SilenceScope {
   createdBy: string;
 }
 
+/** Whether a silence covers an alert of `slo` (in `region`, or the whole SLO when null) of `severity`. */
+export function covers(silence: SilenceScope, alert: { slo: string; region: string | null; severity: string }): boolean {
+  return silence.slo === alert.slo && (silence.region === null || silence.region === alert.region) && (silence.severity === null || silence.severity === alert.severity);
+}
+
 function mark(alerts: readonly AlertStatus[], silences: readonly SilenceScope[]): AlertStatus[] {
   return alerts.map((alert) => {
     const silence = silences.find((s) => s.severity === null || s.severity === alert.severity);

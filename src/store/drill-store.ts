@@ -19,6 +19,7 @@ const runJson = z.object({
   requestReason: z.string().nullable(),
   approvedBy: z.string().nullable(),
   approvedAt: z.number().nullable(),
+  onBehalfOf: z.string().nullable(),
   startedAt: z.number().nullable(),
   drainedAt: z.number().nullable(),
   holdUntil: z.number().nullable(),

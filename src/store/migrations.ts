@@ -143,4 +143,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'SLO alert history',
+    sql: `
+      -- Each time an SLO alert (an SLO, a target region or '' for the whole SLO, a severity) started firing and
+      -- when it stopped; notified says whether people were told (a silence holds the notice back).
+      CREATE TABLE alert_events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        slo        TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        severity   TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at   INTEGER,
+        notified   INTEGER NOT NULL DEFAULT 0,
+        windows    TEXT NOT NULL
+      );
+      CREATE INDEX alert_events_open ON alert_events (ended_at);
+      CREATE INDEX alert_events_slo ON alert_events (slo, started_at);
+    `,
+  },
 ];

@@ -38,8 +38,12 @@ export const AUTH_YAML = `    sessionTtl: 1h
 
 export const bearer = (key: IdentityKey) => ({ authorization: `Bearer ${IDENTITIES[key].token}` });
 
+/** An on-demand drill, so the drill routes have one to act on. */
+export const DRILL_YAML = `  drills:
+    - { name: eu-evacuation, region: eu-west1, hold: 5m, runbook: runbooks/api.md }`;
+
 export async function startAuthServer(options: { server?: string } = {}): Promise<{ server: RunningServer; dir: string; weightsFile: string }> {
-  const { dir, weightsFile } = makeFailoverProject({ auth: AUTH_YAML, ...(options.server ? { server: options.server } : {}) });
+  const { dir, weightsFile } = makeFailoverProject({ auth: AUTH_YAML, extra: DRILL_YAML, ...(options.server ? { server: options.server } : {}) });
   const server = await startServer({ configFile: path.join(dir, 'vigil.yaml'), logger: silentLogger(), env: AUTH_ENV });
   return { server, dir, weightsFile };
 }

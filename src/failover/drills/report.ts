@@ -1,6 +1,7 @@
 // What a drill run is judged by and reported as: time to drain and to restore, error budget spent during
 // the run, the objectives against their limits. Pure; the runner supplies the budget from the minute buckets.
-import type { DrillOutcome, DrillRun, RunState } from './run.js';
+import type { DrillReport } from './api-json.js';
+import type { DrillOutcome, DrillRun } from './run.js';
 import { isOutcome } from './run.js';
 import { type DrillSpec, OBJECTIVE_NAMES } from './schema.js';
 
@@ -57,28 +58,6 @@ export function judge(run: DrillRun, drill: DrillSpec, budget: readonly BudgetSp
   const missed = objectiveResults(run, drill, budget).filter((o) => o.passed === false);
   if (missed.length === 0) return { outcome: 'passed', reason: 'drained, held and restored within every objective' };
   return { outcome: 'failed', reason: `missed ${missed.map((o) => `${o.name} (${o.value} > ${o.limit})`).join(', ')}` };
-}
-
-export interface DrillReport {
-  drill: string;
-  run: string;
-  region: string;
-  state: RunState;
-  outcome: DrillOutcome | null;
-  reason: string | null;
-  scheduledFor: string | null;
-  requestedBy: string;
-  approvedBy: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  drainSeconds: number | null;
-  restoreSeconds: number | null;
-  timeline: Array<{ t: string; state: RunState; weights: Record<string, number>; detail: string }>;
-  budgetSpent: BudgetSpent[];
-  receivingBurnRates: Array<{ slo: string; region: string; burnRates: Record<string, number> }>;
-  objectives: ObjectiveResult[];
-  runbook: string | null;
-  audit: AuditRef[];
 }
 
 export function drillReport(run: DrillRun, drill: DrillSpec, budget: readonly BudgetSpent[], audit: readonly AuditRef[]): DrillReport {

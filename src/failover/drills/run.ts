@@ -36,6 +36,8 @@ export interface DrillRun {
   requestReason: string | null;
   approvedBy: string | null;
   approvedAt: number | null;
+  /** Whom the identity that started or approved it said it acted for. */
+  onBehalfOf: string | null;
   /** When the drain command was carried out. */
   startedAt: number | null;
   /** When the region's weight reached 0. */
@@ -67,8 +69,8 @@ export interface RunInputs {
   blocker: string | null;
   /** An abort condition in effect (an abortIf alert, a blackout that began), described; or null. */
   abortCondition: string | null;
-  approve?: { by: string } | undefined;
-  abort?: { by: string; reason: string } | undefined;
+  approve?: { by: string; onBehalfOf?: string | undefined } | undefined;
+  abort?: { by: string; onBehalfOf?: string | undefined; reason: string } | undefined;
 }
 
 export interface RunCommand {
@@ -89,6 +91,7 @@ export function newRun(fields: Pick<DrillRun, 'id' | 'drill' | 'region' | 'sched
     reason: null,
     approvedBy: null,
     approvedAt: null,
+    onBehalfOf: null,
     startedAt: null,
     drainedAt: null,
     holdUntil: null,
@@ -177,7 +180,8 @@ export function advanceRun(current: DrillRun, inputs: RunInputs, drill: DrillSpe
     case 'awaiting_approval': {
       if (inputs.abort) return end(run, 'skipped', inputs, `cancelled by ${inputs.abort.by}: ${inputs.abort.reason}`);
       if (inputs.approve) {
-        const approved = to(run, 'starting', inputs, `approved by ${inputs.approve.by}`, { approvedBy: inputs.approve.by, approvedAt: now });
+        const { by, onBehalfOf } = inputs.approve;
+        const approved = to(run, 'starting', inputs, `approved by ${by}${onBehalfOf ? ` on behalf of ${onBehalfOf}` : ''}`, { approvedBy: by, approvedAt: now, onBehalfOf: onBehalfOf ?? null });
         return advanceRun(approved, { ...inputs, approve: undefined }, drill);
       }
       if (now >= run.createdAt + drill.approvalTimeout) return end(run, 'skipped', inputs, `not approved within ${Math.round(drill.approvalTimeout / 60_000)} min`);

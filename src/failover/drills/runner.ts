@@ -10,10 +10,11 @@ import type { DrillStore } from '../../store/drill-store.js';
 import type { CommandResult, FailoverStatus } from '../controller.js';
 import type { RegionHealth } from '../policy/health.js';
 import type { Command, PolicyConfig } from '../policy/types.js';
+import type { DrillReport } from './api-json.js';
 import { Blackouts } from './blackouts.js';
 import { CronSchedule } from './cron-schedule.js';
 import { abortCondition, blockerOf, type DrillPlan, planDrill } from './plan.js';
-import { type AuditRef, type BudgetSpent, type DrillReport, drillReport, judge } from './report.js';
+import { type AuditRef, type BudgetSpent, drillReport, judge } from './report.js';
 import { advanceRun, commandAnswered, type DrillRun, isOutcome, newRun, type RunCommand, type RunInputs } from './run.js';
 import type { BlackoutSpec, DrillSpec } from './schema.js';
 
@@ -67,9 +68,15 @@ export interface DrillSummary {
   lastRun: { run: string; state: DrillRun['state']; endedAt: string | null } | null;
 }
 
+/** An identity acting, and whom it said it acted for. */
+export interface DrillActor {
+  actor: string;
+  onBehalfOf?: string | undefined;
+}
+
 interface Requests {
-  approve?: { by: string };
-  abort?: { by: string; reason: string };
+  approve?: { by: string; onBehalfOf?: string | undefined };
+  abort?: { by: string; onBehalfOf?: string | undefined; reason: string };
 }
 
 const SYSTEM = 'vigil';
@@ -105,33 +112,33 @@ export class DrillRunner {
   }
 
   /** An IMOC starts a drill now (no approval needed: the IMOC is the approval). */
-  start(name: string, by: string, reason: string): Promise<DrillRun> {
+  start(name: string, by: DrillActor, reason: string): Promise<DrillRun> {
     return this.exclusive(async () => {
       const drill = this.drill(name);
       const now = this.options.clock.now();
-      const run = newRun({ id: this.newId(now), drill: drill.name, region: drill.region, scheduledFor: null, createdAt: now, requestedBy: by, requestReason: reason }, this.options.failover.status().weights);
-      const started = { ...run, approvedBy: by, approvedAt: now };
+      const run = newRun({ id: this.newId(now), drill: drill.name, region: drill.region, scheduledFor: null, createdAt: now, requestedBy: by.actor, requestReason: reason }, this.options.failover.status().weights);
+      const started = { ...run, approvedBy: by.actor, approvedAt: now, onBehalfOf: by.onBehalfOf ?? null };
       this.save(started, null);
       return this.advance(started, {});
     });
   }
 
-  approve(name: string, runId: string, by: string): Promise<DrillRun> {
+  approve(name: string, runId: string, by: DrillActor): Promise<DrillRun> {
     return this.exclusive(async () => {
       const run = this.ownRun(name, runId);
       if (run.state !== 'awaiting_approval') throw new DrillError('conflict', `run ${run.id} of ${name} is ${run.state}, not awaiting approval`);
-      return this.advance(run, { approve: { by } });
+      return this.advance(run, { approve: { by: by.actor, onBehalfOf: by.onBehalfOf } });
     });
   }
 
   /** Aborts the run in progress (restoring at once), or cancels one that has not started. */
-  abort(name: string, by: string, reason: string): Promise<DrillRun> {
+  abort(name: string, by: DrillActor, reason: string): Promise<DrillRun> {
     return this.exclusive(async () => {
       this.drill(name);
       const run = this.options.store.active().find((r) => r.drill === name);
       if (!run) throw new DrillError('conflict', `no run of ${name} is in progress`);
       if (run.state === 'restoring') throw new DrillError('conflict', `run ${run.id} of ${name} is already restoring`);
-      return this.advance(run, { abort: { by, reason } });
+      return this.advance(run, { abort: { by: by.actor, onBehalfOf: by.onBehalfOf, reason } });
     });
   }
 
@@ -284,12 +291,15 @@ export class DrillRunner {
   }
 
   private async carryOut(run: DrillRun, command: RunCommand, inputs: RunInputs): Promise<DrillRun> {
-    const restoreBy = inputs.abort?.by ?? SYSTEM;
-    const actor = command.kind === 'drain' ? (run.approvedBy ?? run.requestedBy) : restoreBy;
+    const who =
+      command.kind === 'drain'
+        ? { actor: run.approvedBy ?? run.requestedBy, onBehalfOf: run.onBehalfOf ?? undefined }
+        : { actor: inputs.abort?.by ?? SYSTEM, onBehalfOf: inputs.abort?.onBehalfOf };
     const result = await this.options.failover.command({
       kind: command.kind,
       region: run.region,
-      actor: actor.endsWith('(simulation)') ? SYSTEM : actor,
+      actor: who.actor.endsWith('(simulation)') ? SYSTEM : who.actor,
+      ...(who.onBehalfOf ? { onBehalfOf: who.onBehalfOf } : {}),
       reason: command.reason,
       // A drill always gives its region back: a restore goes past a transition in progress elsewhere.
       force: command.kind === 'restore',

@@ -4,7 +4,7 @@ import { vigilConfigSchema } from '../../config/kinds/vigil-config.js';
 import { parseYamlFile } from '../../config/yaml-document.js';
 import { ManualClock } from '../../lib/clock.js';
 import { silentLogger } from '../../lib/logger.js';
-import type { Notice } from '../notice.js';
+import type { FailoverNotice } from '../notice.js';
 import type { NotificationsOptions } from '../notifications.js';
 import { notificationsFromConfig } from '../notifications-from-config.js';
 
@@ -44,7 +44,7 @@ export async function counts(registry: Registry): Promise<Record<string, number>
   return Object.fromEntries((metric?.values ?? []).map((v) => [`${v.labels.notifier}/${v.labels.outcome}`, v.value]));
 }
 
-export function notice(partial: Partial<Notice> & Pick<Notice, 'event'>): Notice {
+export function notice(partial: Partial<FailoverNotice> & Pick<FailoverNotice, 'event'>): FailoverNotice {
   return {
     region: 'eu-west1',
     rule: null,

@@ -1,22 +1,23 @@
 // The `webhook` notifier: the notice as JSON to any URL, with optional headers (an auth token, say).
 import { z } from 'zod';
 import { urlWithEnv, withEnv } from '../../lib/env-reference.js';
-import type { Notice } from '../notice.js';
-import { defineNotifier, eventsField, type NoticeContext, nameField } from '../notifier.js';
+import { isAlertNotice, isDrillNotice, type Notice } from '../notice.js';
+import { audienceOf, commonFields, defineNotifier, type NoticeContext } from '../notifier.js';
 
 export const webhookNotifierSchema = z.strictObject({
   kind: z.literal('webhook'),
-  name: nameField,
+  ...commonFields,
   url: urlWithEnv('https://alerts.example.com/vigil'),
   /** Sent with every POST; values may reference the environment (${NAME}). */
   headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'must be an HTTP header name' }), withEnv()).default({}),
-  events: eventsField,
 });
 
 type WebhookNotifierConfig = z.output<typeof webhookNotifierSchema>;
 
-/** The JSON body a webhook receives (documented in the README). */
+/** The JSON body a webhook receives (documented in the README): the notice's own fields, then where from. */
 export function webhookBody(notice: Notice, context: NoticeContext) {
+  const vigil = { server: context.server };
+  if (isDrillNotice(notice) || isAlertNotice(notice)) return { ...notice, vigil };
   return {
     event: notice.event,
     region: notice.region,
@@ -27,7 +28,8 @@ export function webhookBody(notice: Notice, context: NoticeContext) {
     forced: notice.forced,
     weights: notice.weights,
     at: notice.at,
-    vigil: { server: context.server },
+    runbook: context.runbook,
+    vigil,
   };
 }
 
@@ -36,10 +38,11 @@ export const webhookNotifier = defineNotifier<WebhookNotifierConfig>({
   schema: webhookNotifierSchema,
   create: (config) => ({
     kind: 'webhook',
-    events: new Set(config.events),
+    audience: audienceOf(config),
+    runbook: config.runbook ?? null,
     post: (notice, context) => ({
       url: config.url,
-      headers: { ...config.headers, 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...config.headers },
       body: webhookBody(notice, context),
     }),
   }),

@@ -37,6 +37,14 @@ export const ROUTES = [
   { key: 'POST /api/v1/failover/pause', access: ['imoc'], body: '16kb', summary: 'stop automatic drains and failbacks' },
   { key: 'POST /api/v1/failover/resume', access: ['imoc'], body: '16kb', summary: 'let the automation decide again' },
 
+  { key: 'GET /api/v1/drills', access: ['viewer'], summary: 'drills, next runs in their time zones, runs awaiting approval, the run in progress' },
+  { key: 'GET /api/v1/drills/:name/plan', access: ['viewer'], summary: 'what the drill would do now and what would block it' },
+  { key: 'GET /api/v1/drills/:name/runs', access: ['viewer'], summary: "a drill's runs, newest first (?limit=N)" },
+  { key: 'GET /api/v1/drills/:name/report', access: ['viewer'], summary: 'the report of a run (?run=ID; default the latest)' },
+  { key: 'POST /api/v1/drills/:name/start', access: ['imoc'], body: '16kb', summary: 'start the drill now' },
+  { key: 'POST /api/v1/drills/:name/approve', access: ['imoc'], body: '16kb', summary: 'approve a scheduled run waiting for approval' },
+  { key: 'POST /api/v1/drills/:name/abort', access: ['imoc'], body: '16kb', summary: 'abort the run in progress (restoring at once)' },
+
   { key: 'GET /api/v1/silences', access: ['viewer'], summary: 'alert silences in effect' },
   { key: 'POST /api/v1/silences', access: ['squad'], body: '16kb', summary: "silence an SLO's alerts for a while (its squad, or an admin)" },
   { key: 'DELETE /api/v1/silences/:id', access: ['squad'], summary: 'end a silence early (its squad, or an admin)' },
