@@ -30,6 +30,7 @@ describe('webhook notifier', () => {
         forced: false,
         weights: { before: { 'eu-west1': 50, 'us-central1': 100 }, after: { 'eu-west1': 50, 'us-central1': 100 } },
         at: '2026-11-01T00:02:00.000Z',
+        runbook: null,
         vigil: { server: 'http://vigil.internal:8080' },
       }),
     );
