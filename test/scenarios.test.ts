@@ -103,4 +103,35 @@ describe('vigil simulate input errors', () => {
     expect(code).toBe(1);
     expect(io.stderr()).toContain('test/fixtures/simulate/bad-scenario.yaml:9:');
   });
+
+  it('rehearses the weekly drill: approved, passes with 120 s to drain and to restore; an on-demand run is aborted by a page elsewhere', async () => {
+    const report = await simulateScenario('drill-rehearsal');
+    expect(report.summary.drills).toEqual([
+      { drill: 'eu-west1-evacuation', run: 'r-1', region: 'eu-west1', outcome: 'passed', reason: 'drained, held and restored within every objective', drainSeconds: 120, restoreSeconds: 120 },
+      { drill: 'eu-west1-evacuation', run: 'r-2', region: 'eu-west1', outcome: 'aborted', reason: expect.stringMatching(/^page alert firing: playback-\S+ in us-central1/), drainSeconds: 120, restoreSeconds: 120 },
+    ]);
+    const states = report.events.filter((e) => e.type === 'drill').map((e) => (e.type === 'drill' ? [e.t.slice(11, 16), e.run, e.state] : []));
+    expect(states.slice(0, 7)).toEqual([
+      ['09:00', 'r-1', 'scheduled'],
+      ['09:00', 'r-1', 'draining'],
+      ['09:02', 'r-1', 'holding'],
+      ['09:32', 'r-1', 'restoring'],
+      ['09:34', 'r-1', 'passed'],
+      ['10:10', 'r-2', 'scheduled'],
+      ['10:10', 'r-2', 'draining'],
+    ]);
+    expect(report.summary.drains).toEqual([]);
+    expect(report.summary.finalWeights).toEqual(FULL);
+  });
+
+  it('skips a scheduled drill nobody approves, at its approval timeout; null episodes mean none', async () => {
+    const report = await simulateScenario('drill-unapproved');
+    expect(report.summary.drills).toEqual([{ drill: 'eu-west1-evacuation', run: 'r-1', region: 'eu-west1', outcome: 'skipped', reason: 'not approved within 60 min', drainSeconds: null, restoreSeconds: null }]);
+    expect(report.events.filter((e) => e.type === 'drill').map((e) => (e.type === 'drill' ? [e.t.slice(11, 19), e.state] : []))).toEqual([
+      ['09:00:00', 'scheduled'],
+      ['09:00:00', 'awaiting_approval'],
+      ['10:00:00', 'skipped'],
+    ]);
+    expect(report.events.filter((e) => e.type === 'weights')).toEqual([]);
+  });
 });

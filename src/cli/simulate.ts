@@ -31,6 +31,8 @@ function formatTimeline(report: SimulationReport, name: string): string {
     if (e.type === 'weights') lines.push(`${e.t}  weights   ${Object.entries(e.weights).map(([r, w]) => `${r}=${w}`).join(' ')}`);
     else if (e.type === 'decision') {
       lines.push(`${e.t}  ${e.action.padEnd(8)}  ${(e.region ?? '*').padEnd(12)} ${e.outcome}${e.rule ? ` (${e.rule})` : ''}: ${e.reason}`);
+    } else if (e.type === 'drill') {
+      lines.push(`${e.t}  drill     ${e.drill} ${e.run} ${e.state}${e.reason ? `: ${e.reason}` : ''}`);
     } else {
       const verb = e.type === 'alert_firing' ? 'FIRING  ' : 'resolved';
       lines.push(`${e.t}  ${verb}  ${e.slo} ${e.severity} ${e.long}/${e.short} target ${e.targetRegion} from ${e.vantage}`);
@@ -44,6 +46,11 @@ function formatTimeline(report: SimulationReport, name: string): string {
   lines.push('Blocked:');
   for (const b of report.summary.blocked) lines.push(`  ${b.t} ${b.region ?? '*'}: ${b.rule}`);
   if (report.summary.blocked.length === 0) lines.push('  none');
+  if (report.summary.drills.length > 0) lines.push('Drills:');
+  for (const d of report.summary.drills) {
+    const times = d.drainSeconds === null ? '' : `, drained in ${d.drainSeconds} s${d.restoreSeconds === null ? '' : `, restored in ${d.restoreSeconds} s`}`;
+    lines.push(`  ${d.drill} ${d.run} (${d.region}): ${d.outcome ?? 'in progress'}${d.reason ? ` (${d.reason})` : ''}${times}`);
+  }
   lines.push(`Final weights: ${Object.entries(report.summary.finalWeights).map(([r, w]) => `${r}=${w}`).join(' ')}`, '');
   return lines.join('\n');
 }

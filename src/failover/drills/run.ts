@@ -173,6 +173,7 @@ export function advanceRun(current: DrillRun, inputs: RunInputs, drill: DrillSpe
   switch (run.state) {
     case 'scheduled': {
       if (drill.requiresApproval && run.scheduledFor !== null && run.approvedBy === null) {
+        // An approval already at hand (a simulation takes it as given) still passes through awaiting_approval.
         return advanceRun(to(run, 'awaiting_approval', inputs, `waiting for an IMOC's approval until ${new Date(run.createdAt + drill.approvalTimeout).toISOString()}`), inputs, drill);
       }
       return advanceRun(to(run, 'starting', inputs, 'checking what would block the drain'), inputs, drill);

@@ -246,7 +246,8 @@ export class DrillRunner {
     const blocker = starting
       ? blockerOf(planDrill({ now, drill, policy: this.options.policy, state: status.state, report: report(), activeRun: others[0] ?? null, blackouts: this.blackouts, nextRun: null }))
       : null;
-    const approve = requests.approve ?? (this.options.approvals === 'given' && run.state === 'awaiting_approval' ? { by: `${SYSTEM} (simulation)` } : undefined);
+    const unapproved = run.approvedBy === null && (run.state === 'scheduled' || run.state === 'awaiting_approval');
+    const approve = requests.approve ?? (this.options.approvals === 'given' && unapproved ? { by: `${SYSTEM} (simulation)` } : undefined);
     return {
       now,
       phase,

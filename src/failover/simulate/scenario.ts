@@ -33,11 +33,29 @@ export const scenarioSchema = z.strictObject({
       probeInterval: duration({ min: 1000 }).default(10_000),
       seed: z.number().int().default(1),
       baseline: z.strictObject({ errorRate: rate.default(0), latencyMs: z.number().nonnegative().default(40) }).prefault({}),
-      episodes: z.array(episode).default([]),
+      // Empty or null: no episodes.
+      episodes: z
+        .array(episode)
+        .nullable()
+        .default([])
+        .transform((e) => e ?? []),
+      /** Run the configuration's drill schedules in virtual time. */
+      drills: z.boolean().default(false),
+      /** Drill approvals: taken as given (default), or never given (`none`), so approval timeouts show. */
+      approvals: z.enum(['given', 'none']).default('given'),
+      /** Things people do at an offset into the scenario: start a drill. */
+      actions: z
+        .array(z.strictObject({ at: duration(), drill: rfc1123Label }))
+        .nullable()
+        .default([])
+        .transform((a) => a ?? []),
     })
     .superRefine((spec, ctx) => {
       spec.episodes.forEach((e, i) => {
         if (e.from >= spec.duration) ctx.addIssue({ code: 'custom', path: ['episodes', i, 'from'], message: 'starts after the scenario ends' });
+      });
+      spec.actions.forEach((a, i) => {
+        if (a.at >= spec.duration) ctx.addIssue({ code: 'custom', path: ['actions', i, 'at'], message: 'is after the scenario ends' });
       });
     }),
 });

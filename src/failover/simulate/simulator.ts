@@ -1,27 +1,20 @@
 // `vigil simulate`: replays synthetic probe results in virtual time through the real SLO engine, the
-// real policy and orchestrator (file provider in a temp dir), and reports the timeline.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// real policy and orchestrator (file provider in a temp dir) and the drill runner, and reports the timeline.
 import { mersenne } from 'pure-rand/generator/mersenne';
 import { type VigilConfig, vantagesOf } from '../../config/kinds/vigil-config.js';
-import { ManualClock } from '../../lib/clock.js';
 import { MINUTE_MS } from '../../lib/duration.js';
-import { silentLogger } from '../../lib/logger.js';
 import type { ProbeResult } from '../../prober/model.js';
-import { SloEngine } from '../../slo/engine/engine.js';
 import type { SloDefinition } from '../../slo/model.js';
 import { ProbeSloIndex } from '../../slo/sources/probe-results.js';
-import { BucketStore, type CountRecord } from '../../store/bucket-store.js';
-import { openDatabase } from '../../store/database.js';
-import { FailoverStore } from '../../store/failover-store.js';
-import { Orchestrator } from '../orchestrator.js';
+import type { BucketStore, CountRecord } from '../../store/bucket-store.js';
+import { drainSeconds, restoreSeconds } from '../drills/report.js';
+import { type DrillOutcome, type DrillRun, isOutcome } from '../drills/run.js';
+import type { TickOutcome } from '../orchestrator.js';
 import type { PolicyConfig } from '../policy/types.js';
-import { FileProvider } from '../providers/file/file.js';
 import type { Weights } from '../providers/provider.js';
-import { triggerFiring } from '../signals.js';
 import { activeEpisodes, type Scenario } from './scenario.js';
 import { AlertTracker, type SimulationEvent } from './timeline.js';
+import { VirtualRig } from './virtual-rig.js';
 
 export interface SimulationReport {
   events: SimulationEvent[];
@@ -29,6 +22,7 @@ export interface SimulationReport {
     drains: Array<{ region: string; decidedAt: string; detectionSeconds: number | null }>;
     blocked: Array<{ t: string; region: string | null; rule: string }>;
     finalWeights: Weights;
+    drills: Array<{ drill: string; run: string; region: string; outcome: DrillOutcome | null; reason: string | null; drainSeconds: number | null; restoreSeconds: number | null }>;
   };
 }
 
@@ -63,32 +57,40 @@ export async function simulate(input: SimulationInput): Promise<SimulationReport
   const regions = Object.keys(config.regions);
   const vantages = vantagesOf(config);
   const { start, duration, probeInterval } = scenario.spec;
-
-  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-simulate-'));
-  const db = openDatabase(':memory:');
+  for (const action of scenario.spec.actions) {
+    if (!config.drills.some((d) => d.name === action.drill)) throw new SimulationError(`action at ${action.at} ms: no drill named "${action.drill}" in the configuration`);
+  }
+  // Without spec.drills: true, drills run only when an action starts them (their schedules stay off).
+  const drills = scenario.spec.drills ? config.drills : config.drills.map((d) => ({ ...d, schedule: undefined }));
+  const events: SimulationEvent[] = [];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  let now = start;
+  let runs = 0;
+  const rig = new VirtualRig({
+    config: { ...config, drills },
+    slos,
+    start,
+    approvals: scenario.spec.approvals === 'none' ? 'required' : 'given',
+    newId: () => `r-${++runs}`,
+    onDrillChange: (run) => events.push({ t: iso(now), type: 'drill', drill: run.drill, run: run.id, state: run.state, reason: run.reason }),
+  });
   try {
-    const store = new BucketStore(db);
     const index = new ProbeSloIndex(slos);
-    const engine = new SloEngine({ store, definitions: slos });
-    const clock = new ManualClock(start);
-    const provider = new FileProvider({ kind: 'file', path: 'weights.json' }, { regions: config.regions, root: dir, logger: silentLogger() });
-    const orchestrator = new Orchestrator({
-      config: policy,
-      provider,
-      store: new FailoverStore(db),
-      clock,
-      logger: silentLogger(),
-      retry: { attempts: 1, minTimeoutMs: 1, callTimeoutMs: 10_000 },
-    });
-
-    seedHistory(store, index, slos, probes, regions, vantages, scenario);
+    seedHistory(rig.store, index, slos, probes, regions, vantages, scenario);
     const rng = mersenne(scenario.spec.seed);
     const alerts = new AlertTracker(slos, policy.failover.triggers.severity);
-    const events: SimulationEvent[] = [];
-    const iso = (ms: number) => new Date(ms).toISOString();
+    const actions = [...scenario.spec.actions].sort((a, b) => a.at - b.at);
+    const record = (outcomes: readonly TickOutcome[]) => {
+      for (const outcome of outcomes) {
+        for (const d of outcome.decisions) {
+          events.push({ t: iso(now), type: 'decision', action: d.action, region: d.region, outcome: d.outcome, rule: d.rule, reason: d.reason });
+        }
+        if (outcome.applied) events.push({ t: iso(now), type: 'weights', weights: outcome.applied });
+      }
+    };
 
     for (let offset = 0; offset < duration; offset += probeInterval) {
-      const t = start + offset;
+      now = start + offset;
       const results: ProbeResult[] = [];
       for (const probe of probes) {
         for (const targetRegion of regions) {
@@ -97,28 +99,30 @@ export async function simulate(input: SimulationInput): Promise<SimulationReport
             const errorRate = active.findLast((e) => e.errorRate !== undefined)?.errorRate ?? scenario.spec.baseline.errorRate;
             const latencyMs = active.findLast((e) => e.latencyMs !== undefined)?.latencyMs ?? scenario.spec.baseline.latencyMs;
             const ok = random01(rng) >= errorRate;
-            results.push({ probe, target: targetRegion, targetRegion, vantage, ts: t, ok, latencyMs, failure: ok ? null : 'http_status', status: ok ? 200 : 503, phases: null });
+            results.push({ probe, target: targetRegion, targetRegion, vantage, ts: now, ok, latencyMs, failure: ok ? null : 'http_status', status: ok ? 200 : 503, phases: null });
           }
         }
       }
-      store.add(index.counts(results));
+      rig.store.add(index.counts(results));
       // Evaluate just after the results of this interval are in, as the live engine would.
-      const at = t + 1;
-      clock.set(at);
-      engine.evaluate(at);
-      events.push(...alerts.update(engine, iso(t)));
-      const outcome = await orchestrator.tick(triggerFiring(engine, policy.failover, regions));
-      for (const d of outcome.decisions) {
-        events.push({ t: iso(t), type: 'decision', action: d.action, region: d.region, outcome: d.outcome, rule: d.rule, reason: d.reason });
+      const { outcomes } = await rig.evaluate(now + 1);
+      events.push(...alerts.update(rig.engine, iso(now)));
+      record(outcomes);
+      while (actions[0] && actions[0].at <= offset) {
+        const action = actions.shift();
+        if (action) await rig.drills?.start(action.drill, { actor: 'vigil' }, `scenario action at ${Math.round(action.at / 1000)} s`);
+        record(rig.takeOutcomes());
       }
-      if (outcome.applied) events.push({ t: iso(t), type: 'weights', weights: outcome.applied });
     }
-    engine.close();
-    return { events, summary: summarize(events, scenario, await provider.read()) };
+    const drillRuns = config.drills.flatMap((d) => rig.drills?.runs(d.name, 1000) ?? []).sort((a, b) => a.createdAt - b.createdAt);
+    return { events, summary: { ...summarize(events, scenario, rig.controller.status().weights, drillRuns), drills: drillRuns.map(drillSummary) } };
   } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await rig.close();
   }
+}
+
+function drillSummary(run: DrillRun): SimulationReport['summary']['drills'][number] {
+  return { drill: run.drill, run: run.id, region: run.region, outcome: isOutcome(run.state) ? run.state : null, reason: run.reason, drainSeconds: drainSeconds(run), restoreSeconds: restoreSeconds(run) };
 }
 
 /**
@@ -153,12 +157,14 @@ function seedHistory(
   store.add(records);
 }
 
-function summarize(events: readonly SimulationEvent[], scenario: Scenario, finalWeights: Weights): SimulationReport['summary'] {
+function summarize(events: readonly SimulationEvent[], scenario: Scenario, finalWeights: Weights, drills: readonly DrillRun[]): Omit<SimulationReport['summary'], 'drills'> {
   const decisions = events.filter((e): e is Extract<SimulationEvent, { type: 'decision' }> => e.type === 'decision');
+  // A drill's own drain is in the drill summary, not among the failovers.
+  const drillCommands = drills.map((run) => `drill ${run.drill} ${run.id}`);
   const previousDrain: Record<string, number> = {};
   const drains = decisions
     // A region that fails again while being restored goes straight back to drained: that is a drain too.
-    .filter((d) => d.action === 'drain' && d.outcome === 'executed' && d.region !== null)
+    .filter((d) => d.action === 'drain' && d.outcome === 'executed' && d.region !== null && !drillCommands.some((prefix) => d.reason.startsWith(prefix)))
     .map((d) => {
       const region = d.region as string;
       const decidedAt = Date.parse(d.t);

@@ -15,7 +15,8 @@ export type SimulationEvent =
       short: string;
     }
   | { t: string; type: 'decision'; action: string; region: string | null; outcome: string; rule: string | null; reason: string }
-  | { t: string; type: 'weights'; weights: Weights };
+  | { t: string; type: 'weights'; weights: Weights }
+  | { t: string; type: 'drill'; drill: string; run: string; state: string; reason: string | null };
 
 export class AlertTracker {
   private readonly firing = new Set<string>();

@@ -98,6 +98,11 @@ export class VirtualRig {
     return { report: this.latest, outcomes: this.outcomes.splice(0) };
   }
 
+  /** The controller's outcomes since the last evaluation (commands given in between). */
+  takeOutcomes(): TickOutcome[] {
+    return this.outcomes.splice(0);
+  }
+
   async close(): Promise<void> {
     this.engine.close();
     await this.controller.close(1000);
