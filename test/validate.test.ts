@@ -42,6 +42,17 @@ describe('vigil validate golden files', () => {
 });
 
 describe("the repository's own definitions", () => {
+  it('ship real runbooks: evacuation, failback, fast and slow burn, prober fleet, credential rotation, each with the four sections', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { missingSections } = await import('../src/config/runbook-checks.js');
+    const runbooks = readdirSync('runbooks').filter((f) => f.endsWith('.md'));
+    for (const name of ['regional-evacuation', 'failback', 'slo-fast-burn', 'slo-slow-burn', 'prober-fleet-health', 'provider-credential-rotation']) {
+      expect(runbooks).toContain(`${name}.md`);
+    }
+    for (const file of runbooks) expect([file, missingSections(readFileSync(`runbooks/${file}`, 'utf8'))]).toEqual([file, []]);
+    expect(missingSections('# x\n## Summary\n## signals ##\n## Steps\n')).toEqual(['Rollback']);
+  });
+
   it('pass vigil validate with the default paths, without warnings', async () => {
     const io = captureIo();
     const code = await run(['validate', '--strict'], io);

@@ -1,7 +1,5 @@
 // Checks that need more than one document or the file system: unique names, runbooks that exist,
 // alerts that can fire, windows that fit their SLO.
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { DateTime } from 'luxon';
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { alertCanFire, alertThreshold } from '../slo/math/budget.js';
@@ -11,6 +9,7 @@ import { authProblems } from './auth-checks.js';
 import { failoverProblems } from './failover-checks.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
+import { runbookProblems } from './runbook-checks.js';
 import { didYouMean } from './schema-problems.js';
 
 function alertProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
@@ -60,20 +59,11 @@ function zoneOffsets(zone: string): number[] {
   return [...new Set(samples)];
 }
 
-async function runbookProblems(item: Extract<LoadedItem, { type: 'slo' }>, root: string): Promise<Problem[]> {
-  const { runbook } = item.definition;
-  if (runbook === null) {
-    const pages = item.definition.alertWindows.some((a) => a.severity === 'page');
-    return pages ? [item.doc.problem(['metadata', 'name'], 'pages without a runbook: set spec.alerting.runbook', { severity: 'warning' })] : [];
-  }
-  const resolved = path.resolve(root, runbook);
-  try {
-    await access(resolved);
-    return [];
-  } catch {
-    const shown = path.relative(process.cwd(), resolved) || resolved;
-    return [item.doc.problem(item.runbookPath, `runbook "${runbook}" does not exist (looked for ${shown})`)];
-  }
+/** A paging SLO should say where to look when it pages. */
+function runbookMissing(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
+  if (item.definition.runbook !== null) return [];
+  const pages = item.definition.alertWindows.some((a) => a.severity === 'page');
+  return pages ? [item.doc.problem(['metadata', 'name'], 'pages without a runbook: set spec.alerting.runbook', { severity: 'warning' })] : [];
 }
 
 /** Probe names are unique, and an SLO's probe exists (checked when any probe definitions were loaded). */
@@ -114,7 +104,8 @@ export async function crossChecks(items: readonly LoadedItem[], root: string): P
       const { file, line, col } = first.definition.source;
       problems.push(item.doc.problem(['metadata', 'name'], `duplicate SLO name "${name}" (first defined at ${file}:${line}:${col})`));
     } else seen.set(name, item);
-    problems.push(...alertProblems(item), ...sliceProblems(item), ...(await runbookProblems(item, root)));
+    problems.push(...alertProblems(item), ...sliceProblems(item), ...runbookMissing(item));
   }
+  problems.push(...(await runbookProblems(items, root)));
   return problems;
 }

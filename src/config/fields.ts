@@ -1,7 +1,7 @@
 // Field types shared by Vigil's YAML kinds: names, durations, and fields that take one of several shapes.
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { DurationError, MINUTE_MS, parseDuration } from '../lib/duration.js';
+import { DurationError, formatDuration, MINUTE_MS, parseDuration } from '../lib/duration.js';
 import { parseTimestamp } from '../lib/timestamp.js';
 import { didYouMean, knownKeys } from './schema-problems.js';
 
@@ -54,7 +54,7 @@ export function duration(options: DurationOptions = {}) {
       return z.NEVER;
     }
     if (options.min !== undefined && ms < options.min) {
-      ctx.issues.push({ code: 'custom', input: text, message: `"${text}" is too short` });
+      ctx.issues.push({ code: 'custom', input: text, message: `"${text}" is too short: at least ${formatDuration(options.min)}` });
       return z.NEVER;
     }
     if (options.wholeMinutes && ms % MINUTE_MS !== 0) {
