@@ -37,6 +37,10 @@ export interface ProbeResult {
   failure: string | null;
   status: number | null;
   phases: Record<string, number> | null;
+  /** Why it failed, in words (a failed attempt only). */
+  detail?: string;
+  /** When the peer's TLS certificate expires, ms since epoch (TLS-speaking attempts). */
+  certExpiresAt?: number;
 }
 
 export function runsFrom(probe: ProbeDefinition, vantage: string): boolean {

@@ -15,10 +15,15 @@ export interface ProbeResultJson {
   failure: string | null;
   status: number | null;
   phases: Record<string, number> | null;
+  detail?: string;
+  certExpiresAt?: string;
 }
 
 export function toJson(result: ProbeResult): ProbeResultJson {
-  return { ...result, ts: new Date(result.ts).toISOString() };
+  const { certExpiresAt, ...rest } = result;
+  const json: ProbeResultJson = { ...rest, ts: new Date(result.ts).toISOString() };
+  if (certExpiresAt !== undefined) json.certExpiresAt = new Date(certExpiresAt).toISOString();
+  return json;
 }
 
 export const probeResultSchema = z
@@ -33,6 +38,8 @@ export const probeResultSchema = z
     failure: z.enum(FAILURE_KINDS).nullable(),
     status: z.number().int().nullable(),
     phases: z.record(z.string(), z.number().nonnegative()).nullable(),
+    detail: z.string().max(2000).optional(),
+    certExpiresAt: z.string().optional(),
   })
   .transform((json, ctx): ProbeResult => {
     const ts = parseTimestamp(json.ts);
@@ -40,5 +47,11 @@ export const probeResultSchema = z
       ctx.issues.push({ code: 'custom', input: json.ts, path: ['ts'], message: 'is not an ISO 8601 time with an offset' });
       return z.NEVER;
     }
-    return { ...json, ts };
+    const { certExpiresAt, ...rest } = json;
+    const expires = certExpiresAt === undefined ? null : parseTimestamp(certExpiresAt);
+    if (certExpiresAt !== undefined && expires === null) {
+      ctx.issues.push({ code: 'custom', input: certExpiresAt, path: ['certExpiresAt'], message: 'is not an ISO 8601 time with an offset' });
+      return z.NEVER;
+    }
+    return expires === null ? { ...rest, ts } : { ...rest, ts, certExpiresAt: expires };
   });

@@ -297,6 +297,8 @@ export function toResult(labels: Omit<TargetLabels, 'type'>, startedAt: number, 
     failure: outcome.failure,
     status: outcome.status ?? null,
     phases: phaseRecord(outcome.phases),
+    ...(!outcome.ok && outcome.detail !== undefined ? { detail: outcome.detail.slice(0, 500) } : {}),
+    ...(outcome.certExpiresAt !== undefined ? { certExpiresAt: outcome.certExpiresAt } : {}),
   };
 }
 

@@ -56,9 +56,10 @@ function describeNetworkError(error: unknown): string {
 
 /**
  * Commits results straight into the server's store, with the same batch ids (and de-duplication) as
- * POST /api/v1/results. The SLO index is read per batch, so catalog reloads apply at once.
+ * POST /api/v1/results. The SLO index is read per batch, so catalog reloads apply at once. `onCommitted`
+ * hears each batch once it is committed (the server's recent-results board).
  */
-export function localSink(store: BucketStore, index: () => ProbeSloIndex): ResultSink {
+export function localSink(store: BucketStore, index: () => ProbeSloIndex, onCommitted?: (results: readonly ProbeResult[]) => void): ResultSink {
   return {
     async send(batch) {
       let results: ProbeResult[];
@@ -68,7 +69,8 @@ export function localSink(store: BucketStore, index: () => ProbeSloIndex): Resul
         if (error instanceof BatchBodyError) return { kind: 'rejected', message: error.message };
         throw error;
       }
-      store.add(index().counts(results), resultBatchKey(batch.batchId));
+      const { applied } = store.add(index().counts(results), resultBatchKey(batch.batchId));
+      if (applied) onCommitted?.(results);
       return { kind: 'committed' };
     },
   };

@@ -32,6 +32,7 @@ import { resultHandlers } from './routes/results.js';
 import { sessionHandlers } from './routes/session.js';
 import { silenceHandlers } from './routes/silences.js';
 import { sloHandlers } from './routes/slos.js';
+import type { ProbeBoard } from './probe-board.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 export interface AppOptions {
@@ -51,6 +52,8 @@ export interface AppOptions {
   drills: DrillRunner | null;
   /** `vigil up`'s demo stand-ins, once started. */
   standIns: () => readonly StandIn[];
+  /** Recent probe results, for the probes page. */
+  board: ProbeBoard;
 }
 
 const REFUSALS = new Set([401, 403, 429]);
@@ -99,7 +102,7 @@ function handlers(options: AppOptions): RouteHandlers {
     ...sessionHandlers(options.guard, options.sessions),
     ...sloHandlers(monitor, silenced),
     ...probeHandlers(catalog),
-    ...resultHandlers(store, () => catalog.snapshot().probeIndex),
+    ...resultHandlers(store, () => catalog.snapshot().probeIndex, options.board),
     ...eventHandlers(store, knownSlos),
     ...failoverHandlers(options.failover),
     ...drillHandlers(options.drills),

@@ -4,6 +4,7 @@
 import { type StandIn, startStandIns } from '../demo/stand-ins.js';
 import type { Logger } from '../lib/logger.js';
 import type { ProberMetrics } from '../prober/metrics.js';
+import type { ProbeResult } from '../prober/model.js';
 import { localSink } from '../prober/sinks.js';
 import { VantageProber } from '../prober/vantage-prober.js';
 import type { BucketStore } from '../store/bucket-store.js';
@@ -17,6 +18,8 @@ export interface InProcessProbersOptions {
   store: BucketStore;
   metrics: ProberMetrics;
   logger: Logger;
+  /** Hears every committed batch (the /probes page's board). */
+  onResults?: (results: readonly ProbeResult[]) => void;
 }
 
 export interface InProcessProbers {
@@ -29,7 +32,7 @@ export interface InProcessProbers {
 export async function startInProcessProbers(options: InProcessProbersOptions): Promise<InProcessProbers> {
   const { catalog, store, logger } = options;
   const standIns = options.demoServices ? await startStandIns(options.demoServices, logger) : [];
-  const sink = localSink(store, () => catalog.snapshot().probeIndex);
+  const sink = localSink(store, () => catalog.snapshot().probeIndex, options.onResults);
   const probers = options.vantages.map(
     (vantage) => new VantageProber({ vantage, sink, metrics: options.metrics, logger, batchAgeMs: 1000 }),
   );

@@ -40,6 +40,7 @@ import { Sessions } from './auth/sessions.js';
 import { UnknownTokenLimit } from './auth/unknown-token-limit.js';
 import { Catalog } from './catalog.js';
 import { startInProcessProbers } from './in-process-probers.js';
+import { ProbeBoard } from './probe-board.js';
 import { mountedRoutes } from './routes/mount.js';
 import { ServerMetrics } from './server-metrics.js';
 
@@ -229,6 +230,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     parts.add(() => monitor.stop());
 
     let standIns: readonly StandIn[] = [];
+    const board = new ProbeBoard();
     const { unknownTokenLimit } = config.server;
     const sessions = new Sessions({ store: new SessionStore(db), clock, ttlMs: access.sessionTtlMs });
     const app = createApp({
@@ -245,6 +247,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       failover,
       drills,
       standIns: () => standIns,
+      board,
     });
     const server = app.listen(options.port ?? config.server.port, host);
     parts.add(() => closeHttpServer(server));
@@ -269,6 +272,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         store,
         metrics: metrics.probers,
         logger,
+        onResults: (results) => board.record(results),
       });
       // Probers commit into the store: they stop before it closes.
       parts.add(() => probers.close());

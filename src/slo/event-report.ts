@@ -33,7 +33,7 @@ function addTo(buckets: Map<number, Counts>, key: number, counts: Counts): void 
 }
 
 /** Minute buckets → units of the SLO's budgeting method (minutes, or good/counted timeslices). */
-function toUnitSeries(def: SloDefinition, minutes: ReadonlyMap<number, Counts>): UnitSeries {
+export function toUnitSeries(def: SloDefinition, minutes: ReadonlyMap<number, Counts>): UnitSeries {
   const unitMin = unitMinutes(def);
   const raw = new Map<number, Counts>();
   for (const [minute, counts] of minutes) addTo(raw, Math.floor(minute / unitMin), counts);
@@ -42,7 +42,7 @@ function toUnitSeries(def: SloDefinition, minutes: ReadonlyMap<number, Counts>):
   return UnitSeries.fromUnits(units);
 }
 
-function sumsOf(series: UnitSeries): WindowSums {
+export function sumsOf(series: UnitSeries): WindowSums {
   return (w) => series.sum(w.firstUnit, w.lastUnit);
 }
 

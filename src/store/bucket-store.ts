@@ -135,6 +135,36 @@ export class BucketStore {
     return (this.minuteRangeSums.all(fromMinute, toMinute) as Omit<BucketRow, 'minute'>[]).map((r) => ({ ...r, minute: fromMinute }));
   }
 
+  /**
+   * Streams one SLO's buckets with minute in [from, to), summed over vantages, in minute order: per target
+   * region, or (region null) over all its series.
+   */
+  eachSloMinute(slo: string, region: string | null, fromMinute: number, toMinute: number, visit: (minute: number, targetRegion: string, good: number, total: number) => void): void {
+    const ids = [...this.seriesById.values()].filter((s) => s.slo === slo && (region === null || s.targetRegion === region)).map((s) => s.id);
+    if (ids.length === 0) return;
+    const rows = this.db
+      .prepare(
+        `SELECT b.minute AS minute, s.target_region AS targetRegion, SUM(b.good) AS good, SUM(b.total) AS total
+         FROM buckets b JOIN series s ON s.id = b.series_id
+         WHERE b.series_id IN (${ids.map(() => '?').join(',')}) AND b.minute >= ? AND b.minute < ?
+         GROUP BY b.minute, s.target_region ORDER BY b.minute`,
+      )
+      .iterate(...ids, fromMinute, toMinute) as Iterable<{ minute: number; targetRegion: string; good: number; total: number }>;
+    for (const row of rows) visit(row.minute, row.targetRegion, row.good, row.total);
+  }
+
+  /** The first minute an SLO has data for (in a region, or any), or null. */
+  firstMinute(slo: string, region: string | null = null): number | null {
+    let first: number | null = null;
+    const query = this.db.prepare('SELECT MIN(minute) AS minute FROM buckets WHERE series_id = ?');
+    for (const s of this.seriesById.values()) {
+      if (s.slo !== slo || (region !== null && s.targetRegion !== region)) continue;
+      const row = query.get(s.id) as { minute: number | null };
+      if (row.minute !== null && (first === null || row.minute < first)) first = row.minute;
+    }
+    return first;
+  }
+
   /** Drops buckets older than `minute`; returns how many. */
   pruneBefore(minute: number): number {
     return this.deleteBefore.run(minute).changes;

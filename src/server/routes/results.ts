@@ -8,6 +8,7 @@ import { probeResultSchema } from '../../prober/result-json.js';
 import type { ProbeSloIndex } from '../../slo/sources/probe-results.js';
 import type { BucketStore } from '../../store/bucket-store.js';
 import { InputError } from '../errors.js';
+import type { ProbeBoard } from '../probe-board.js';
 import type { RouteHandlers } from './mount.js';
 
 export const MAX_RESULTS_PER_BATCH = 50_000;
@@ -18,7 +19,7 @@ const body = z.strictObject({
   results: z.array(z.unknown()).max(MAX_RESULTS_PER_BATCH),
 });
 
-export function resultHandlers(store: BucketStore, index: () => ProbeSloIndex): Pick<RouteHandlers, 'POST /api/v1/results'> {
+export function resultHandlers(store: BucketStore, index: () => ProbeSloIndex, board: ProbeBoard): Pick<RouteHandlers, 'POST /api/v1/results'> {
   return {
     'POST /api/v1/results': (req, res) => {
       const parsed = body.safeParse(req.body);
@@ -33,6 +34,7 @@ export function resultHandlers(store: BucketStore, index: () => ProbeSloIndex): 
       if (problems.length > 0) throw new InputError(`${problems.length} invalid result(s); nothing was stored`, problems);
       // The batch id is recorded even when no SLO uses these probes, so a retry is recognised.
       const { applied } = store.add(index().counts(results), resultBatchKey(parsed.data.batchId));
+      if (applied) board.record(results);
       res.json({ accepted: applied ? results.length : 0, duplicate: !applied });
     },
   };
