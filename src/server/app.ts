@@ -21,6 +21,7 @@ import { ASSETS } from './pages/assets.js';
 import { escapeHtml } from './pages/html.js';
 import { renderOverview } from './pages/overview.js';
 import { renderForbidden, renderSignIn } from './pages/sign-in.js';
+import type { ProbeBoard } from './probe-board.js';
 import { adminHandlers } from './routes/admin.js';
 import { drillHandlers } from './routes/drills.js';
 import { eventHandlers } from './routes/events.js';
@@ -32,7 +33,6 @@ import { resultHandlers } from './routes/results.js';
 import { sessionHandlers } from './routes/session.js';
 import { silenceHandlers } from './routes/silences.js';
 import { sloHandlers } from './routes/slos.js';
-import type { ProbeBoard } from './probe-board.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 export interface AppOptions {
