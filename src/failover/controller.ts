@@ -123,6 +123,15 @@ export class FailoverController {
     };
   }
 
+  /** The weights as the provider reports them now (for the failover page), or why it could not say within `timeoutMs`. */
+  async providerWeights(timeoutMs = 2000): Promise<{ weights: Weights } | { error: string }> {
+    try {
+      return { weights: await this.options.provider.read(AbortSignal.timeout(timeoutMs)) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   audit(limit: number): ReturnType<FailoverStore['audit']> {
     return this.options.store.audit(limit);
   }

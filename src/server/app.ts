@@ -10,16 +10,18 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SloMonitor } from '../slo/monitor.js';
 import { withSilences } from '../slo/silences.js';
+import type { AlertStore } from '../store/alert-store.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { BucketStore } from '../store/bucket-store.js';
+import type { DrillStore } from '../store/drill-store.js';
 import type { SilenceStore } from '../store/silence-store.js';
 import type { Caller, Guard } from './auth/guard.js';
 import type { Sessions } from './auth/sessions.js';
 import type { Catalog } from './catalog.js';
 import { HttpError, MethodNotAllowedError, MissingCredentialsError, NotFoundError, TooManyRequestsError } from './errors.js';
-import { ASSETS } from './pages/assets.js';
+import { assetNamed } from './pages/assets.js';
 import { escapeHtml } from './pages/html.js';
-import { renderOverview } from './pages/overview.js';
+import { renderPage } from './pages/layout.js';
 import { renderForbidden, renderSignIn } from './pages/sign-in.js';
 import type { ProbeBoard } from './probe-board.js';
 import { adminHandlers } from './routes/admin.js';
@@ -27,13 +29,18 @@ import { drillHandlers } from './routes/drills.js';
 import { eventHandlers } from './routes/events.js';
 import { failoverHandlers } from './routes/failover.js';
 import { mountRoutes, PAGE_LOCAL, type RouteHandlers } from './routes/mount.js';
+import { openApiHandlers } from './routes/openapi.js';
+import { pageHandlers, viewerOf } from './routes/pages.js';
 import { pathParam } from './routes/parse.js';
 import { probeHandlers } from './routes/probes.js';
+import { reportHandlers } from './routes/reports.js';
 import { resultHandlers } from './routes/results.js';
 import { sessionHandlers } from './routes/session.js';
 import { silenceHandlers } from './routes/silences.js';
 import { sloHandlers } from './routes/slos.js';
+import { Runbooks } from './runbooks.js';
 import type { ServerMetrics } from './server-metrics.js';
+import { Views } from './views.js';
 
 export interface AppOptions {
   monitor: SloMonitor;
@@ -54,6 +61,12 @@ export interface AppOptions {
   standIns: () => readonly StandIn[];
   /** Recent probe results, for the probes page. */
   board: ProbeBoard;
+  alerts: AlertStore;
+  drillRuns: DrillStore;
+  /** Where vigil.yaml is: runbooks/ is read from here. */
+  root: string;
+  /** The configured regions and their full weights. */
+  regions: Readonly<Record<string, { weight: number }>>;
 }
 
 const REFUSALS = new Set([401, 403, 429]);
@@ -80,28 +93,26 @@ function handlers(options: AppOptions): RouteHandlers {
   const { monitor, store, catalog, clock } = options;
   const knownSlos = () => new Set(catalog.snapshot().slos.map((s) => s.name));
   const silenced = (report: Parameters<typeof withSilences>[0]) => withSilences(report, options.silences.active(clock.now()));
-  const viewerOf = (caller: Caller | null) => ({
-    name: caller?.identity.name ?? 'anonymous',
-    roles: caller?.identity.roles ?? [],
-    csrfToken: caller?.session?.csrfToken ?? null,
-  });
+  const runbooks = new Runbooks(options.root);
+  const events = { alerts: options.alerts, audit: options.audit, drillRuns: options.drillRuns };
+  const views = new Views({ ...events, monitor, store, catalog, clock, board: options.board, runbooks, failover: options.failover, drills: options.drills, regions: options.regions, silenced });
   return {
     'GET /healthz': (_req, res) => {
       res.json({ status: 'ok' });
     },
     'GET /assets/:file': (req, res) => {
       const name = pathParam(req, 'file');
-      const asset = ASSETS.get(name);
+      const asset = assetNamed(name);
       if (!asset) throw new NotFoundError(`no asset named "${name}"`);
       res.set('cache-control', 'no-cache').type(asset.type).send(asset.body);
     },
-    'GET /': (_req, res, caller) => {
-      res.type('html').send(renderOverview(silenced(monitor.latest()), viewerOf(caller)));
-    },
     'GET /metrics': (_req, res) => options.metrics.send(res),
+    ...pageHandlers(views, runbooks, options.drills, () => clock.now()),
+    ...openApiHandlers(),
     ...sessionHandlers(options.guard, options.sessions),
-    ...sloHandlers(monitor, silenced),
-    ...probeHandlers(catalog),
+    ...sloHandlers({ monitor, silenced, views, store, events, clock }),
+    ...reportHandlers(views, clock),
+    ...probeHandlers(catalog, () => views.probeSummary()),
     ...resultHandlers(store, () => catalog.snapshot().probeIndex, options.board),
     ...eventHandlers(store, knownSlos),
     ...failoverHandlers(options.failover),
@@ -151,10 +162,14 @@ export function createApp(options: AppOptions): Express {
     if (status === 500) options.logger.error({ err: error }, 'request failed');
     if (REFUSALS.has(status)) options.metrics.countRefusal(code);
     res.status(status).set(headers);
-    if (res.locals[PAGE_LOCAL] === true && (status === 401 || status === 403)) {
+    if (res.locals[PAGE_LOCAL] === true) {
       const caller = res.locals.caller as Caller | null | undefined;
-      const invitation = error instanceof MissingCredentialsError ? 'Sign in with your Vigil token to see this page.' : message;
-      res.type('html').send(status === 401 ? renderSignIn(invitation) : renderForbidden(message, caller?.identity.name ?? null));
+      if (status === 401 || status === 403) {
+        const invitation = error instanceof MissingCredentialsError ? 'Sign in with your Vigil token to see this page.' : message;
+        res.type('html').send(status === 401 ? renderSignIn(invitation) : renderForbidden(message, caller?.identity.name ?? null));
+      } else {
+        res.type('html').send(renderPage({ title: status === 404 ? 'Not found' : 'Error', nav: null, viewer: viewerOf(caller ?? null), body: `<h1>${status === 404 ? 'Not found' : `Error ${status}`}</h1><p>${escapeHtml(message)}</p><p><a href="/">Overview</a></p>` }));
+      }
       return;
     }
     res.json({ error: details === undefined ? { code, message } : { code, message, details } });

@@ -1,6 +1,7 @@
 // The recent probe results the server has seen (from agents and in-process probers), kept small: per
 // (probe, target, vantage) the last attempts' latencies and outcomes in fixed-size rings, the last few
 // failures, and the certificate expiry last seen. What the /probes page and GET /api/v1/probes/summary show.
+import { z } from 'zod';
 import type { ProbeResult } from '../prober/model.js';
 
 /** Attempts kept per (probe, target, vantage): the window percentiles and success ratios are over. */
@@ -21,30 +22,36 @@ interface Track {
   certExpiresAt: number | null;
 }
 
-export interface FailureJson {
-  ts: string;
-  probe: string;
-  target: string;
-  targetRegion: string;
-  vantage: string;
-  failure: string;
-  detail: string | null;
-}
+const failureJson = z.object({
+  ts: z.string(),
+  probe: z.string(),
+  target: z.string(),
+  targetRegion: z.string(),
+  vantage: z.string(),
+  failure: z.string(),
+  detail: z.string().nullable(),
+});
 
-export interface ProbeSummary {
-  at: string;
-  attemptsPerTarget: number;
-  matrix: Array<{
-    targetRegion: string;
-    vantage: string;
-    targets: number;
-    attempts: number;
-    successRatio: number | null;
-    latencyMs: { p50: number | null; p95: number | null; p99: number | null };
-  }>;
-  failures: FailureJson[];
-  certificates: Array<{ probe: string; target: string; targetRegion: string; vantage: string; expiresAt: string; daysLeft: number }>;
-}
+/** GET /api/v1/probes/summary. */
+export const probeSummaryJson = z.object({
+  at: z.string(),
+  attemptsPerTarget: z.number(),
+  matrix: z.array(
+    z.object({
+      targetRegion: z.string(),
+      vantage: z.string(),
+      targets: z.number(),
+      attempts: z.number(),
+      successRatio: z.number().nullable(),
+      latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }),
+    }),
+  ),
+  failures: z.array(failureJson),
+  certificates: z.array(z.object({ probe: z.string(), target: z.string(), targetRegion: z.string(), vantage: z.string(), expiresAt: z.string(), daysLeft: z.number() })),
+});
+
+export type FailureJson = z.output<typeof failureJson>;
+export type ProbeSummary = z.output<typeof probeSummaryJson>;
 
 /** The value at quantile q of sorted values (nearest rank), or null when there are none. */
 export function quantile(sorted: ArrayLike<number>, q: number): number | null {

@@ -177,8 +177,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const monitor = new SloMonitor({ engine, clock, logger, intervalMs: config.engine.evaluationInterval });
     const silences = new SilenceStore(db);
     // SLO alerts firing and resolving reach the notifiers that route them (squads, severities).
+    const alerts = new AlertStore(db);
+    const drillRuns = new DrillStore(db);
     const alertWatch = new AlertWatch({
-      store: new AlertStore(db),
+      store: alerts,
       notices: notifications,
       silences: (at) => silences.active(at),
       runbookOf: (slo) => catalog.snapshot().slos.find((s) => s.name === slo)?.runbook ?? null,
@@ -200,7 +202,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             blackouts: config.drillBlackouts,
             policy: { regions: config.regions, failover: config.failover },
             failover,
-            store: new DrillStore(db),
+            store: drillRuns,
             audit: new AuditLog(db),
             clock,
             logger,
@@ -248,6 +250,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       drills,
       standIns: () => standIns,
       board,
+      alerts,
+      drillRuns,
+      root,
+      regions: config.regions,
     });
     const server = app.listen(options.port ?? config.server.port, host);
     parts.add(() => closeHttpServer(server));

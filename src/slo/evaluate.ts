@@ -41,6 +41,8 @@ export interface SloStatus extends WindowStatus {
   name: string;
   squad: string;
   regions: Record<string, WindowStatus>;
+  /** Why this SLO could not be evaluated (its numbers are then empty); the others are not affected. */
+  error?: string;
 }
 
 /** Every window an SLO needs at `atMs`: its own window, the reported burn windows and its alert windows. */
@@ -127,4 +129,10 @@ export function evaluateSlo(def: SloDefinition, atMs: number, groups: GroupSums)
   const regions: Record<string, WindowStatus> = {};
   for (const region of def.regions) regions[region] = evaluateWindow(def, atMs, groups(region));
   return { name: def.name, squad: def.squad, ...evaluateWindow(def, atMs, groups(null)), regions };
+}
+
+/** What an SLO that failed to evaluate reports: no numbers, the error, nothing firing. */
+export function failedStatus(def: SloDefinition, error: unknown): SloStatus {
+  const empty: WindowStatus = { objective: def.objectiveValue, window: def.window.text, good: 0, total: 0, sli: null, errorBudget: { consumed: 0, remaining: 1 }, burnRates: {}, alerts: [] };
+  return { name: def.name, squad: def.squad, ...empty, regions: {}, error: error instanceof Error ? error.message : String(error) };
 }

@@ -57,6 +57,12 @@ export class AuditLog {
     return rows.map((r) => ({ ...r, forced: r.forced === 1, before: parseWeights(r.before), after: parseWeights(r.after) }));
   }
 
+  /** Entries in [from, to), oldest first, at most `limit`. */
+  between(from: number, to: number, limit = 5000): Array<AuditEntry & { id: number }> {
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE ts >= ? AND ts < ? ORDER BY id LIMIT ?`).all(from, to, limit) as AuditRow[];
+    return rows.map((r) => ({ ...r, forced: r.forced === 1, before: parseWeights(r.before), after: parseWeights(r.after) }));
+  }
+
   /** Entries whose reason mentions `text` (a drill run's id), oldest first. */
   mentioning(text: string, limit = 200): Array<AuditEntry & { id: number }> {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

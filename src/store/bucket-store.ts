@@ -136,21 +136,28 @@ export class BucketStore {
   }
 
   /**
-   * Streams one SLO's buckets with minute in [from, to), summed over vantages, in minute order: per target
-   * region, or (region null) over all its series.
+   * Streams one SLO's buckets with minute in [from, to) in minute order, summed over the series that match:
+   * one target region and/or one vantage, or (null) all of them.
    */
-  eachSloMinute(slo: string, region: string | null, fromMinute: number, toMinute: number, visit: (minute: number, targetRegion: string, good: number, total: number) => void): void {
-    const ids = [...this.seriesById.values()].filter((s) => s.slo === slo && (region === null || s.targetRegion === region)).map((s) => s.id);
+  eachSloMinute(
+    slo: string,
+    filter: { targetRegion: string | null; vantage: string | null },
+    fromMinute: number,
+    toMinute: number,
+    visit: (minute: number, good: number, total: number) => void,
+  ): void {
+    const ids = [...this.seriesById.values()]
+      .filter((s) => s.slo === slo && (filter.targetRegion === null || s.targetRegion === filter.targetRegion) && (filter.vantage === null || s.vantage === filter.vantage))
+      .map((s) => s.id);
     if (ids.length === 0) return;
     const rows = this.db
       .prepare(
-        `SELECT b.minute AS minute, s.target_region AS targetRegion, SUM(b.good) AS good, SUM(b.total) AS total
-         FROM buckets b JOIN series s ON s.id = b.series_id
-         WHERE b.series_id IN (${ids.map(() => '?').join(',')}) AND b.minute >= ? AND b.minute < ?
-         GROUP BY b.minute, s.target_region ORDER BY b.minute`,
+        `SELECT minute, SUM(good) AS good, SUM(total) AS total FROM buckets
+         WHERE series_id IN (${ids.map(() => '?').join(',')}) AND minute >= ? AND minute < ?
+         GROUP BY minute ORDER BY minute`,
       )
-      .iterate(...ids, fromMinute, toMinute) as Iterable<{ minute: number; targetRegion: string; good: number; total: number }>;
-    for (const row of rows) visit(row.minute, row.targetRegion, row.good, row.total);
+      .iterate(...ids, fromMinute, toMinute) as Iterable<{ minute: number; good: number; total: number }>;
+    for (const row of rows) visit(row.minute, row.good, row.total);
   }
 
   /** The first minute an SLO has data for (in a region, or any), or null. */

@@ -61,6 +61,14 @@ export class DrillStore {
     return rows.map((r) => runJson.parse(JSON.parse(r.run)));
   }
 
+  /** Runs of any drill that were alive at some time in [from, to), oldest first. */
+  overlapping(from: number, to: number, limit = 500): DrillRun[] {
+    const rows = this.db
+      .prepare('SELECT run FROM drill_runs WHERE created_at < ? AND (ended_at IS NULL OR ended_at >= ?) ORDER BY created_at, id LIMIT ?')
+      .all(to, from, limit) as Array<{ run: string }>;
+    return rows.map((r) => runJson.parse(JSON.parse(r.run)));
+  }
+
   lastFire(drill: string): number | null {
     const row = this.db.prepare('SELECT last_fire AS lastFire FROM drill_schedule WHERE drill = ?').get(drill) as { lastFire: number } | undefined;
     return row?.lastFire ?? null;

@@ -19,7 +19,7 @@ button { margin-top: 1rem; padding: .5rem 1.2rem; font: inherit; border: 0; bord
 #sign-in-message { color: #b3261e; min-height: 1.2em; }
 .hint { color: #555; font-size: 13px; }
 </style>
-<script src="/assets/session.js" defer></script>
+<script type="module" src="/assets/session.js"></script>
 </head>
 <body>
 <main>

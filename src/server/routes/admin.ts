@@ -11,7 +11,7 @@ import { HttpError, NotFoundError } from '../errors.js';
 import type { RouteHandlers } from './mount.js';
 import { parseBody, pathParam } from './parse.js';
 
-const reloadBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional(), onBehalfOf: z.string().trim().min(1).max(200).optional() });
+export const reloadBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional(), onBehalfOf: z.string().trim().min(1).max(200).optional() });
 
 export interface AdminRoutesOptions {
   catalog: Catalog;

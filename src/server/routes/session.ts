@@ -10,7 +10,7 @@ import { ConflictError } from '../errors.js';
 import type { RouteHandlers } from './mount.js';
 import { parseBody } from './parse.js';
 
-const signInBody = z.strictObject({ token: z.string().min(1).max(1000) });
+export const signInBody = z.strictObject({ token: z.string().min(1).max(1000) });
 
 function whoJson(identity: Identity, via: Caller['via']) {
   return { identity: identity.name, roles: identity.roles, squads: identity.squads, via };

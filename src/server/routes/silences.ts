@@ -27,7 +27,7 @@ const durationText = z
   })
   .refine((ms) => ms >= 60_000 && ms <= MAX_SILENCE_MS, { message: 'must be from 1m to 30d' });
 
-const silenceBody = z.strictObject({
+export const silenceBody = z.strictObject({
   slo: z.string().min(1).max(200),
   region: z.string().min(1).max(200).optional(),
   severity: z.enum(SEVERITIES).optional(),

@@ -186,3 +186,22 @@ describe('engine steps', () => {
     expect(first[0]).toMatchObject({ good: 14, total: 20 });
   });
 });
+
+describe('an SLO that cannot be evaluated', () => {
+  it('reports its error in its own status and never takes the other SLOs down', () => {
+    const db = openDatabase(':memory:');
+    const store = new BucketStore(db);
+    const good = defineSlo({ name: 'good' });
+    const base = defineSlo({ name: 'broken' });
+    // A threshold no YAML could declare (validation refuses it): evaluating it throws.
+    const broken: SloDefinition = { ...base, alertWindows: base.alertWindows.map((a) => ({ ...a, threshold: { kind: 'budgetShare', percent: Number.NaN } })) };
+    const engine = new SloEngine({ store, definitions: [good, broken] });
+    store.add([{ slo: 'good', targetRegion: '', vantage: '', ts: Date.parse('2026-11-01T00:00:00Z'), good: 9, total: 10 }]);
+    const statuses = engine.evaluate(Date.parse('2026-11-01T01:00:00Z'));
+    expect(statuses.find((s) => s.name === 'good')).toMatchObject({ good: 9, total: 10 });
+    expect(statuses.find((s) => s.name === 'good')?.error).toBeUndefined();
+    expect(statuses.find((s) => s.name === 'broken')).toMatchObject({ total: 0, alerts: [], error: expect.any(String) });
+    engine.close();
+    db.close();
+  });
+});

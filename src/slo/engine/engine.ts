@@ -3,7 +3,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { silentLogger } from '../../lib/logger.js';
 import type { BucketChange, BucketRow, BucketStore, Series } from '../../store/bucket-store.js';
-import { evaluateSlo, evaluateWindow, type SloStatus, type WindowStatus } from '../evaluate.js';
+import { evaluateSlo, evaluateWindow, failedStatus, type SloStatus, type WindowStatus } from '../evaluate.js';
 import type { Counts } from '../math/budget.js';
 import { lastUnitBefore } from '../math/windows.js';
 import type { SloDefinition } from '../model.js';
@@ -80,9 +80,15 @@ export class SloEngine {
   /** Brings every window up to `atMs` and evaluates every SLO there. */
   evaluate(atMs: number): SloStatus[] {
     this.advanceTo(atMs);
-    return [...this.states.values()].map((state) =>
-      evaluateSlo(state.def, atMs, (region) => state.windowSums(region === null ? WHOLE_SLO : regionGroup(region))),
-    );
+    // One SLO that cannot be evaluated reports its error; it never takes the others down.
+    return [...this.states.values()].map((state) => {
+      try {
+        return evaluateSlo(state.def, atMs, (region) => state.windowSums(region === null ? WHOLE_SLO : regionGroup(region)));
+      } catch (error) {
+        this.logger.error({ err: error, slo: state.def.name }, 'evaluating an SLO failed');
+        return failedStatus(state.def, error);
+      }
+    });
   }
 
   /**
