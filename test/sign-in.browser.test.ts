@@ -42,7 +42,7 @@ describe('signing in from a browser', () => {
 
     await page.fill('#token', IDENTITIES.imoc.token);
     await Promise.all([page.waitForURL(`${server.url}/`), page.waitForSelector('h1:text("SLO overview")'), page.click('button[type=submit]')]);
-    await expect(page.textContent('.who')).resolves.toContain('ida (imoc)');
+    await expect(page.textContent('.who')).resolves.toContain('ida · imoc');
     const cookies = await context.cookies();
     expect(cookies).toEqual([expect.objectContaining({ name: 'vigil_session', httpOnly: true, sameSite: 'Strict' })]);
     // The page's script cannot read the session cookie.

@@ -87,13 +87,13 @@ function markerPlugin(markers: () => Marker[]): uPlotType.Plugin {
   };
 }
 
-function chartOptions(title: string, width: number, series: uPlotType.Series[], markers: () => Marker[], yFormat: (v: number) => string): uPlotType.Options {
+function chartOptions(title: string, width: number, series: uPlotType.Series[], markers: () => Marker[], yFormat: (v: number) => string, yRange?: uPlotType.Scale.Range): uPlotType.Options {
   return {
     title,
     width,
     height: 220,
     cursor: { sync: { key: 'slo-detail' }, drag: { x: true, y: false } },
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: yRange ? { range: yRange } : {} },
     axes: [{}, { values: (_u, values) => values.map(yFormat), size: 70 }],
     series: [{}, ...series],
     plugins: [markerPlugin(markers)],
@@ -145,13 +145,17 @@ async function main(container: HTMLElement): Promise<void> {
     const width = Math.max(320, container.clientWidth - 8);
     for (const chart of charts.splice(0)) chart.destroy();
     container.replaceChildren();
-    const specs: Array<{ id: string; title: string; series: uPlotType.Series[]; data: Array<Array<number | null>>; format: (v: number) => string }> = [
+    // Budget: 100 % down to its lowest point (below 0 when overspent); SLI: up to 100 %.
+    const budgetRange: uPlotType.Scale.Range = (_u, min) => [Math.min(0, Math.floor(min / 10) * 10), 100];
+    const sliRange: uPlotType.Scale.Range = (_u, min, max) => [Math.min(min, max - 0.01), 100];
+    const specs: Array<{ id: string; title: string; series: uPlotType.Series[]; data: Array<Array<number | null>>; format: (v: number) => string; range?: uPlotType.Scale.Range }> = [
       {
         id: 'chart-budget',
         title: 'Error budget remaining',
         series: [{ label: 'budget remaining %', stroke: COLORS[0], fill: 'rgba(31,95,191,.08)', value: (_u, v) => (v == null ? '–' : `${v.toFixed(2)}%`) }],
         data: [history.points.map((p) => pct(p.errorBudget.remaining))],
         format: (v) => `${v.toFixed(0)}%`,
+        range: budgetRange,
       },
       {
         id: 'chart-sli',
@@ -159,6 +163,7 @@ async function main(container: HTMLElement): Promise<void> {
         series: [{ label: 'SLI %', stroke: COLORS[2], value: (_u, v) => (v == null ? '–' : `${v.toFixed(4)}%`) }],
         data: [history.points.map((p) => pct(p.sli))],
         format: (v) => `${v.toFixed(2)}%`,
+        range: sliRange,
       },
       {
         id: 'chart-burn',
@@ -171,13 +176,18 @@ async function main(container: HTMLElement): Promise<void> {
     for (const spec of specs) {
       const holder = el('div', { class: 'chart', id: spec.id });
       container.append(holder);
-      const options = chartOptions(spec.title, width, spec.series, () => markers, spec.format);
+      const options = chartOptions(spec.title, width, spec.series, () => markers, spec.format, spec.range);
       options.hooks = {
         setScale: [
           (u, key) => {
             if (key !== 'x' || syncing) return;
             syncing = true;
             const { min, max } = u.scales.x ?? {};
+            // The span shown, in the page (a link or a test can read what is zoomed).
+            if (min !== undefined && max !== undefined) {
+              container.dataset.shownFrom = new Date(min * 1000).toISOString();
+              container.dataset.shownTo = new Date(max * 1000).toISOString();
+            }
             for (const other of charts) if (other !== u && min !== undefined && max !== undefined) other.setScale('x', { min, max });
             syncing = false;
           },

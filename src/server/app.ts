@@ -95,7 +95,7 @@ function handlers(options: AppOptions): RouteHandlers {
   const silenced = (report: Parameters<typeof withSilences>[0]) => withSilences(report, options.silences.active(clock.now()));
   const runbooks = new Runbooks(options.root);
   const events = { alerts: options.alerts, audit: options.audit, drillRuns: options.drillRuns };
-  const views = new Views({ ...events, monitor, store, catalog, clock, board: options.board, runbooks, failover: options.failover, drills: options.drills, regions: options.regions, silenced });
+  const views = new Views({ ...events, monitor, store, catalog, clock, board: options.board, runbooks, root: options.root, failover: options.failover, drills: options.drills, regions: options.regions, silenced });
   return {
     'GET /healthz': (_req, res) => {
       res.json({ status: 'ok' });

@@ -32,6 +32,8 @@ export interface ViewSources extends EventSources {
   clock: Clock;
   board: ProbeBoard;
   runbooks: Runbooks;
+  /** Where vigil.yaml is: files are shown relative to it. */
+  root: string;
   failover: FailoverController | null;
   drills: DrillRunner | null;
   /** The configured regions and their full weights. */
@@ -85,7 +87,7 @@ export class Views {
     const runbook = runbookName === null ? null : runbooks.read(runbookName);
     let yaml: SloDetail['yaml'] = null;
     try {
-      yaml = { file: path.relative(process.cwd(), def.source.file) || def.source.file, text: documentAt(readFileSync(def.source.file, 'utf8'), def.source.line) };
+      yaml = { file: path.relative(this.sources.root, def.source.file) || def.source.file, text: documentAt(readFileSync(def.source.file, 'utf8'), def.source.line) };
     } catch {
       yaml = null;
     }

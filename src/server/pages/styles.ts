@@ -26,9 +26,9 @@ tr.error td { background: #fdf1f0; }
 .bar > span { display: block; height: 100%; background: var(--ok); }
 .bar.warn > span { background: var(--warn); } .bar.bad > span { background: var(--bad); }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 9px; font-size: 12px; font-weight: 600; background: #e6e9ef; color: var(--muted); white-space: nowrap; }
-.badge.page, .badge.bad, .badge.failed, .badge.aborted, .badge.drained { background: #fbe3e1; color: var(--bad); }
+.badge.page, .badge.bad, .badge.failed, .badge.aborted, .badge.drained, .badge.blocked, .badge.missed { background: #fbe3e1; color: var(--bad); }
 .badge.ticket, .badge.warn, .badge.draining, .badge.restoring, .badge.awaiting_approval, .badge.holding, .badge.interrupted { background: #fdefd9; color: var(--warn); }
-.badge.ok, .badge.passed, .badge.serving, .badge.applied { background: #dcf2e7; color: var(--ok); }
+.badge.ok, .badge.passed, .badge.serving, .badge.executed, .badge.met { background: #dcf2e7; color: var(--ok); }
 .ok { color: var(--ok); } .warn { color: var(--warn); } .bad { color: var(--bad); font-weight: 600; }
 .muted { color: var(--muted); }
 .regions { display: flex; gap: .6rem; flex-wrap: wrap; margin-bottom: 1rem; }

@@ -9,7 +9,7 @@ import type { RouteHandlers } from './mount.js';
 
 const MAX_EVENTS = 10_000;
 
-const body = z.strictObject({
+export const eventsBody = z.strictObject({
   batchId: z.string().min(1).max(200).optional(),
   events: z.array(z.unknown()).max(MAX_EVENTS, `at most ${MAX_EVENTS} events per request`),
 });
@@ -17,7 +17,7 @@ const body = z.strictObject({
 export function eventHandlers(store: BucketStore, knownSlos: () => ReadonlySet<string>): Pick<RouteHandlers, 'POST /api/v1/events'> {
   return {
     'POST /api/v1/events': (req, res) => {
-      const parsed = body.safeParse(req.body);
+      const parsed = eventsBody.safeParse(req.body);
       if (!parsed.success) throw new InputError('expected {"batchId"?: string, "events": [...]}', describeIssues(parsed.error));
       const slos = knownSlos();
       const records: EventRecord[] = [];

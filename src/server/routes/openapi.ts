@@ -5,12 +5,15 @@ import { z } from 'zod';
 import { faultSchema } from '../../demo/stand-ins.js';
 import { auditJson, automationCommandBody, commandAnswerJson, regionCommandBody, statusJson } from '../../failover/api-json.js';
 import { abortBody, approveBody, drillReportJson, runJson, startBody } from '../../failover/drills/api-json.js';
+import { probeResultSchema } from '../../prober/result-json.js';
 import { periodReportJson } from '../../slo/period-report.js';
 import { overviewJson } from '../overview-model.js';
 import { probeSummaryJson } from '../probe-board.js';
 import { historyJson, sloEventsJson } from '../slo-timeline.js';
 import { reloadBody } from './admin.js';
+import { eventsBody } from './events.js';
 import type { RouteHandlers } from './mount.js';
+import { resultsBody } from './results.js';
 import { signInBody } from './session.js';
 import { silenceBody } from './silences.js';
 import { ROUTES, type RouteKey, type RouteSpec } from './table.js';
@@ -72,6 +75,8 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'POST /api/v1/drills/:name/start': { body: startBody, response: z.object({ run: runJson }) },
   'POST /api/v1/drills/:name/approve': { body: approveBody, response: z.object({ run: runJson }) },
   'POST /api/v1/drills/:name/abort': { body: abortBody, response: z.object({ run: runJson }) },
+  'POST /api/v1/results': { body: resultsBody.extend({ results: z.array(probeResultSchema) }) },
+  'POST /api/v1/events': { body: eventsBody },
   'POST /api/v1/silences': { body: silenceBody },
   'POST /api/v1/admin/reload': { body: reloadBody },
   'POST /api/v1/demo/faults/:region': { body: faultSchema },

@@ -13,7 +13,7 @@ import type { RouteHandlers } from './mount.js';
 
 export const MAX_RESULTS_PER_BATCH = 50_000;
 
-const body = z.strictObject({
+export const resultsBody = z.strictObject({
   batchId: z.string().min(1).max(200),
   vantage: z.string().min(1).max(200),
   results: z.array(z.unknown()).max(MAX_RESULTS_PER_BATCH),
@@ -22,7 +22,7 @@ const body = z.strictObject({
 export function resultHandlers(store: BucketStore, index: () => ProbeSloIndex, board: ProbeBoard): Pick<RouteHandlers, 'POST /api/v1/results'> {
   return {
     'POST /api/v1/results': (req, res) => {
-      const parsed = body.safeParse(req.body);
+      const parsed = resultsBody.safeParse(req.body);
       if (!parsed.success) throw new InputError('expected {"batchId": string, "vantage": string, "results": [...]}', describeIssues(parsed.error));
       const problems: Array<{ index: number; message: string }> = [];
       const results = parsed.data.results.flatMap((raw, i) => {
