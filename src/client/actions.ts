@@ -27,7 +27,7 @@ function specOf(button: HTMLButtonElement): ActionSpec {
 
 function confirmDialog(spec: ActionSpec): HTMLDialogElement {
   const reason = el('textarea', { name: 'reason', id: 'action-reason', rows: '3', maxlength: '500', placeholder: 'Why (recorded in the audit log)' });
-  if (spec.needsReason) reason.required = true;
+  if (spec.needsReason) reason.setAttribute('aria-required', 'true');
   const message = el('p', { class: 'dialog-message', role: 'alert' });
   const confirm = el('button', { type: 'submit', class: spec.danger ? 'danger' : 'primary', id: 'action-confirm' }, spec.title);
   const cancel = el('button', { type: 'button', id: 'action-cancel' }, 'Cancel');

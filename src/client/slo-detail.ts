@@ -130,7 +130,8 @@ async function main(container: HTMLElement): Promise<void> {
     try {
       [history, events] = await Promise.all([
         api<History>('GET', `${base}/history?${query}`),
-        api<SloEvents>('GET', `${base}/events?${new URLSearchParams({ from: query.get('from') ?? '', to: query.get('to') ?? '' })}`),
+        // Events up to this moment, not the last whole minute: a drain a few seconds ago is marked.
+        api<SloEvents>('GET', `${base}/events?${new URLSearchParams({ from: query.get('from') ?? '', to: new Date().toISOString() })}`),
       ]);
     } catch (error) {
       status.textContent = error instanceof ApiError ? `Cannot load the history: ${error.message}` : String(error);

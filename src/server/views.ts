@@ -119,6 +119,7 @@ export class Views {
     const { drills: summaries, awaitingApproval, active } = drills.list();
     const recent = summaries
       .flatMap((d) => drills.runs(d.name, 10))
+      .filter((r) => r.endedAt !== null)
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, 25)
       .map(runToJson);

@@ -16,11 +16,11 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves a screenshot of the page under test-results/ (for people to look at; the README shows some). */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot of the page (whole, or what the window shows) under test-results/ (for people to look at; the README shows some). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   const dir = path.resolve('test-results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true });
   return file;
 }

@@ -40,7 +40,8 @@ export function renderDrills(view: DrillsView | null, viewer: Viewer): string {
   const imoc = canAct(viewer, 'imoc');
   const schedule = view.drills
     .map((d) => {
-      const runNow = imoc ? actionButton({ label: 'Run now', path: `/api/v1/drills/${encodeURIComponent(d.name)}/start`, title: `Run ${d.name} now`, consequence: `Drains ${d.region} through the failover steps, holds it for ${formatDuration(d.holdSeconds * 1000)}, then restores it. Skipped if anything would block the drain.`, danger: true, id: `start-${d.name}` }) : '';
+      // At most one drill at a time: no Run now while one is in progress.
+      const runNow = imoc && view.active === null ? actionButton({ label: 'Run now', path: `/api/v1/drills/${encodeURIComponent(d.name)}/start`, title: `Run ${d.name} now`, consequence: `Drains ${d.region} through the failover steps, holds it for ${formatDuration(d.holdSeconds * 1000)}, then restores it. Skipped if anything would block the drain.`, danger: true, id: `start-${d.name}` }) : '';
       return `<tr><td><strong>${escapeHtml(d.name)}</strong></td><td>${escapeHtml(d.region)}</td><td><code>${escapeHtml(d.schedule ?? 'on demand')}</code></td><td>${escapeHtml(d.nextRunLocal ?? '–')} <span class="muted">${escapeHtml(d.timeZone)}</span></td><td>${d.requiresApproval ? 'yes' : 'no'}</td><td>${formatDuration(d.holdSeconds * 1000)}</td><td>${d.lastRun ? `${badge(d.lastRun.state)} <a href="/drills/${encodeURIComponent(d.name)}/runs/${encodeURIComponent(d.lastRun.run)}">${escapeHtml(d.lastRun.run)}</a>` : '–'}</td>${imoc ? `<td class="actions">${runNow}</td>` : ''}</tr>`;
     })
     .join('');
@@ -94,7 +95,7 @@ export function renderDrillReport(report: DrillReport, viewer: Viewer): string {
 <dt>Drain / restore</dt><dd>${report.drainSeconds ?? '–'} s / ${report.restoreSeconds ?? '–'} s</dd>
 </dl></div>
 <h2>Objectives</h2>
-<table><thead><tr><th>Objective</th><th class="num">Limit</th><th class="num">Value</th><th>Result</th></tr></thead><tbody>${objectives}</tbody></table>
+${objectives === '' ? '<p class="muted">This drill declares no objectives.</p>' : `<table><thead><tr><th>Objective</th><th class="num">Limit</th><th class="num">Value</th><th>Result</th></tr></thead><tbody>${objectives}</tbody></table>`}
 <h2>Timeline</h2>
 <table><thead><tr><th>When</th><th>State</th><th>Weights</th><th>Detail</th></tr></thead><tbody>${timeline}</tbody></table>
 <h2>Error budget spent</h2>

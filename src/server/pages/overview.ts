@@ -8,7 +8,8 @@ import { badge, isoTime, pct, renderPage, type Viewer } from './layout.js';
 
 function budgetBar(remaining: number): string {
   const kind = remaining < 0 ? 'bad' : remaining < 0.25 ? 'warn' : '';
-  const width = Math.max(0, Math.min(1, remaining)) * 100;
+  // Overspent: the whole bar in red.
+  const width = remaining < 0 ? 100 : Math.min(1, remaining) * 100;
   return `<span class="bar ${kind}"><span style="width:${width.toFixed(1)}%"></span></span>${pct(remaining, 1)}`;
 }
 
