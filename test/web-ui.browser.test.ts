@@ -189,7 +189,7 @@ describe('the web UI', () => {
   it('downloads a report as CSV whose numbers equal the API', async () => {
     const { context, page, errors } = await signedIn('viewer');
     await page.goto(`${server.url}/reports?period=month&squad=payments`);
-    await screenshot(page, 'ui-reports');
+    await screenshot(page, 'ui-reports', { fullPage: false });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     const csv = readFileSync((await download.path()) as string, 'utf8');
     const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;

@@ -63,7 +63,7 @@ function setup(notices?: NoticeSink) {
     return {};
   };
   const controller = new FailoverController({ orchestrator, store, provider, firing, config, clock, logger: silentLogger(), notices });
-  return { db, store, provider, controller, rounds };
+  return { db, store, provider, controller, rounds, clock };
 }
 
 /** What a crash between journaling a drain of eu and calling the provider leaves in the store. */
@@ -74,6 +74,20 @@ function crashedMidDrain(store: FailoverStore): void {
 }
 
 describe('failover controller', () => {
+  it("reads the provider's weights for the page at most once per 10 s, and says why when it cannot", async () => {
+    const { db, provider, controller, clock } = setup();
+    provider.weights = { eu: 0, us: 100, asia: 100 };
+    expect(await controller.providerWeights()).toEqual({ weights: { eu: 0, us: 100, asia: 100 } });
+    clock.advance(9_000);
+    await controller.providerWeights();
+    expect(provider.calls).toBe(1);
+    provider.mode = 'down';
+    clock.advance(1_000);
+    expect(await controller.providerWeights()).toEqual({ error: 'connection refused' });
+    expect(provider.calls).toBe(2);
+    db.close();
+  });
+
   it('holds decisions while a pending change cannot be reconciled, audits that once, and resumes when the provider is back', async () => {
     const { db, store, provider, controller } = setup();
     crashedMidDrain(store);

@@ -28,6 +28,8 @@ export interface FailoverControllerOptions {
   notices?: NoticeSink | undefined;
 }
 
+const PROVIDER_READ_REUSE_MS = 10_000;
+
 export type CommandResult =
   | { kind: 'decided'; decision: Decision; outcome: TickOutcome }
   /** Nothing was decided: a pending change could not be reconciled with the provider. */
@@ -48,6 +50,7 @@ export class FailoverController {
   private roundInFlight = false;
   private onHold: string | null = null;
   private lastAudited: string | null = null;
+  private providerRead: { at: number; answer: Promise<{ weights: Weights } | { error: string }> } | null = null;
   private closed = false;
   private readonly observers = new Set<(outcome: TickOutcome) => void>();
 
@@ -123,13 +126,20 @@ export class FailoverController {
     };
   }
 
-  /** The weights as the provider reports them now (for the failover page), or why it could not say within `timeoutMs`. */
-  async providerWeights(timeoutMs = 2000): Promise<{ weights: Weights } | { error: string }> {
-    try {
-      return { weights: await this.options.provider.read(AbortSignal.timeout(timeoutMs)) };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
+  /**
+   * The weights as the provider reports them (for the failover page), or why it could not say within
+   * `timeoutMs`. One read serves every caller for 10 s, so open pages do not turn into a stream of
+   * provider API calls.
+   */
+  providerWeights(timeoutMs = 2000): Promise<{ weights: Weights } | { error: string }> {
+    const now = this.options.clock.now();
+    if (this.providerRead && now - this.providerRead.at < PROVIDER_READ_REUSE_MS) return this.providerRead.answer;
+    const answer = this.options.provider.read(AbortSignal.timeout(timeoutMs)).then(
+      (weights) => ({ weights }),
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+    );
+    this.providerRead = { at: now, answer };
+    return answer;
   }
 
   audit(limit: number): ReturnType<FailoverStore['audit']> {

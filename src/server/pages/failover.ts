@@ -71,7 +71,7 @@ ${status.onHold ? `<div class="notice error">Decisions on hold: ${escapeHtml(sta
 ${pending}${providerError}
 ${automation}
 <h2>Regions</h2>
-<table id="regions"><thead><tr><th>Region</th><th>Phase</th><th>Origin</th><th class="num">Weight</th><th class="num">Provider's weight</th><th>Progress</th><th>Healthy since</th>${imoc ? '<th>Act</th>' : ''}</tr></thead><tbody>${regionRows(view, imoc)}</tbody></table>
+<table id="regions"><thead><tr><th>Region</th><th>Phase</th><th>Origin</th><th class="num">Weight</th><th class="num" title="as the provider reported it at most 10 s ago">Provider's weight</th><th>Progress</th><th>Healthy since</th>${imoc ? '<th>Act</th>' : ''}</tr></thead><tbody>${regionRows(view, imoc)}</tbody></table>
 <h2>Decisions and audit log</h2>
 ${auditRows(view)}
 </section>`;

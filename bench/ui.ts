@@ -1,0 +1,175 @@
+// Benchmark: the web UI with 1,000 SLOs × 3 regions and 28 days of minute data in the store (BENCH_SLOS,
+// BENCH_DAYS to shrink it). Prints, side by side: the overview page against GET /api/v1/slos (goal: the
+// page ≤ 2× the API), the detail page's history request for 28 days at 5-minute steps (goal ≤ 100 ms), the
+// time until the overview is usable in Chromium (rows rendered and filtered), and the server's peak RSS.
+// The server runs as its own process (the real binary, dist/), in open mode on loopback.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { BucketStore } from '../src/store/bucket-store.js';
+import { openDatabase } from '../src/store/database.js';
+
+const SLOS = Number(process.env.BENCH_SLOS ?? 1000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 28);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const REGIONS = ['eu-west1', 'us-central1', 'asia-east1'];
+const MINUTE = 60_000;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function project(dir: string): void {
+  const docs = Array.from({ length: SLOS }, (_, i) =>
+    [
+      'apiVersion: vigil/v1',
+      'kind: SLO',
+      `metadata: { name: slo-${String(i).padStart(4, '0')}, squad: squad-${i % 20} }`,
+      'spec:',
+      `  service: svc-${i % 50}`,
+      `  objective: ${i % 2 === 0 ? 99.9 : 99.5}`,
+      '  window: 28d',
+      `  regions: [${REGIONS.join(', ')}]`,
+      '  indicator: { events: {} }',
+    ].join('\n'),
+  );
+  execFileSync('mkdir', ['-p', path.join(dir, 'slo-definitions'), path.join(dir, 'runbooks')]);
+  writeFileSync(path.join(dir, 'slo-definitions', 'fleet.yaml'), `${docs.join('\n---\n')}\n`);
+  writeFileSync(
+    path.join(dir, 'vigil.yaml'),
+    `apiVersion: vigil/v1\nkind: Config\nspec:\n  dataDir: data\n  server: { port: 0 }\n  engine: { evaluationInterval: 10s }\n  regions:\n${REGIONS.map((r) => `    ${r}: { weight: 100, capacity: 60 }`).join('\n')}\n`,
+  );
+}
+
+/** Dense minute data for every (SLO, region), written by SQLite itself a day at a time. */
+function seed(dataDir: string, now: number): number {
+  const db = openDatabase(dataDir);
+  const store = new BucketStore(db);
+  const first = Math.floor(now / MINUTE) - DAYS * 1440;
+  for (let i = 0; i < SLOS; i++) {
+    store.add(REGIONS.map((region) => ({ slo: `slo-${String(i).padStart(4, '0')}`, targetRegion: region, vantage: '', ts: first * MINUTE, good: 60, total: 60 })));
+  }
+  db.pragma('synchronous = OFF');
+  const day = db.prepare(`
+    WITH RECURSIVE mins(m) AS (SELECT ? UNION ALL SELECT m + 1 FROM mins WHERE m < ?)
+    INSERT OR REPLACE INTO buckets (minute, series_id, good, total)
+    SELECT m, s.id, 60 - 3 * ((m * 31 + s.id) % 211 = 0) - 20 * ((m / 60 + s.id) % 509 = 0), 60 FROM mins CROSS JOIN series s ORDER BY m, s.id`);
+  const started = performance.now();
+  for (let d = 0; d < DAYS; d++) {
+    day.run(first + d * 1440, first + (d + 1) * 1440 - 1);
+    process.stdout.write(`\r  seeding: day ${d + 1} of ${DAYS} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  const rows = (db.prepare('SELECT COUNT(*) AS n FROM buckets').get() as { n: number }).n;
+  db.close();
+  process.stdout.write('\n');
+  return rows;
+}
+
+async function startServer(dir: string): Promise<{ child: ChildProcess; url: string; startedMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config', path.join(dir, 'vigil.yaml'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 10 minutes:\n${output.slice(-2000)}`)), 600_000);
+    const look = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', look);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+  return { child, url, startedMs: performance.now() - started };
+}
+
+async function timeRequest(url: string): Promise<{ ms: number; bytes: number }> {
+  const started = performance.now();
+  const res = await fetch(url);
+  const body = await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return { ms: performance.now() - started, bytes: body.byteLength };
+}
+
+async function measure(url: string): Promise<{ ms: number; bytes: number }> {
+  for (let i = 0; i < 3; i++) await timeRequest(url);
+  const runs: Array<{ ms: number; bytes: number }> = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await timeRequest(url));
+  return { ms: median(runs.map((r) => r.ms)), bytes: runs[0]?.bytes ?? 0 };
+}
+
+async function timeToUsable(url: string): Promise<number> {
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.goto(`${url}/`, { waitUntil: 'commit' });
+      await page.waitForFunction(`document.getElementById('slo-count')?.textContent === '${SLOS} of ${SLOS} SLOs shown'`, undefined, { polling: 'raf', timeout: 60_000 });
+      times.push(await page.evaluate(() => performance.now()));
+    }
+    return median(times);
+  } finally {
+    await browser.close();
+  }
+}
+
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-ui-'));
+  try {
+    console.log(`web UI bench: ${SLOS} SLOs × ${REGIONS.length} regions × ${DAYS} days of minute data`);
+    project(dir);
+    const now = Date.now();
+    const rows = seed(path.join(dir, 'data'), now);
+    console.log(`  ${rows.toLocaleString('en')} minute buckets in the store`);
+    const spawnedAt = performance.now();
+    const { child, url, startedMs } = await startServer(dir);
+    try {
+      // The overview needs the first full report.
+      for (;;) {
+        const overview = (await (await fetch(`${url}/api/v1/overview`)).json()) as { slos: Array<{ sli: number | null }> };
+        if (overview.slos.length === SLOS && overview.slos.every((s) => s.sli !== null)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      console.log(`  server listening after ${ms(startedMs)}, first full report after ${ms(performance.now() - spawnedAt)}`);
+      const page = await measure(`${url}/`);
+      const slos = await measure(`${url}/api/v1/slos`);
+      const overview = await measure(`${url}/api/v1/overview`);
+      const to = new Date(Math.floor(now / MINUTE) * MINUTE).toISOString();
+      const from = new Date(Math.floor(now / MINUTE) * MINUTE - 28 * 86_400_000).toISOString();
+      const history = await measure(`${url}/api/v1/slos/slo-0001/history?from=${from}&to=${to}&step=5m`);
+      const detail = await measure(`${url}/slos/slo-0001`);
+      const usable = await timeToUsable(url);
+      const rss = peakRssMiB(child.pid as number);
+      console.log('');
+      console.log('  what                                   median     size      goal');
+      console.log(`  overview page GET /                    ${ms(page.ms).padEnd(10)} ${`${(page.bytes / 1024).toFixed(0)} KiB`.padEnd(9)} ≤ 2× the API: ${(page.ms / slos.ms).toFixed(2)}×`);
+      console.log(`  GET /api/v1/slos (the API)             ${ms(slos.ms).padEnd(10)} ${`${(slos.bytes / 1024).toFixed(0)} KiB`.padEnd(9)} (floor)`);
+      console.log(`  GET /api/v1/overview                   ${ms(overview.ms).padEnd(10)} ${`${(overview.bytes / 1024).toFixed(0)} KiB`.padEnd(9)} ${(overview.ms / slos.ms).toFixed(2)}× the API`);
+      console.log(`  history 28 d at 5 m (8,065 points)     ${ms(history.ms).padEnd(10)} ${`${(history.bytes / 1024).toFixed(0)} KiB`.padEnd(9)} ≤ 100 ms: ${(history.ms / 100).toFixed(2)}× the goal`);
+      console.log(`  SLO detail page GET /slos/NAME         ${ms(detail.ms).padEnd(10)} ${`${(detail.bytes / 1024).toFixed(0)} KiB`.padEnd(9)}`);
+      console.log(`  overview usable in Chromium            ${ms(usable).padEnd(10)}           (navigation to ${SLOS} rows filtered and counted)`);
+      console.log(`  server peak RSS                        ${rss.toFixed(0)} MiB`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
