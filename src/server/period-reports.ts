@@ -45,10 +45,8 @@ export function readPeriodReport(store: BucketStore, sources: EventSources, defi
   const defs = definitions.filter((d) => query.squad === null || d.squad === query.squad);
   const counts = new Map<string, Counts>();
   for (const def of defs) {
-    const minutes = new Map<number, Counts>();
-    store.eachSloMinute(def.name, { targetRegion: null, vantage: null }, Math.floor(from / MINUTE_MS), Math.ceil(to / MINUTE_MS), (minute, good, total) => {
-      minutes.set(minute, { good, total });
-    });
+    const read = store.sloBuckets(def.name, { targetRegion: null, vantage: null }, Math.floor(from / MINUTE_MS), Math.ceil(to / MINUTE_MS));
+    const minutes = new Map<number, Counts>([...read.minutes].map((m, i) => [m, { good: read.good[i] as number, total: read.total[i] as number }]));
     counts.set(def.name, periodCounts(def, minutes, from, to));
   }
   const names = new Set(defs.map((d) => d.name));

@@ -3,10 +3,11 @@
 // and how long the data held reaches back, with a warning when that is shorter than the SLO's window.
 import { z } from 'zod';
 import { formatDuration, MINUTE_MS } from '../lib/duration.js';
-import { historyPoints, lookbackMinutes, MAX_HISTORY_POINTS } from '../slo/history.js';
-import type { Counts } from '../slo/math/budget.js';
+import { sumsOf } from '../slo/event-report.js';
+import { bucketMinutesFor, historyPoints, lookbackMinutes, MAX_HISTORY_POINTS, minuteSums, type SumsAt } from '../slo/history.js';
 import { longestPeriodMinutes } from '../slo/math/windows.js';
 import type { SloDefinition } from '../slo/model.js';
+import { UnitSeries } from '../slo/unit-series.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { BucketStore } from '../store/bucket-store.js';
@@ -102,11 +103,20 @@ export function dataHeld(store: BucketStore, def: SloDefinition, now: number): {
 }
 
 export function sloHistory(store: BucketStore, def: SloDefinition, query: HistoryQuery, now: number): HistoryJson {
-  const firstMinute = query.from / MINUTE_MS - lookbackMinutes(def);
-  const minutes = new Map<number, Counts>();
-  store.eachSloMinute(def.name, { targetRegion: query.region, vantage: query.vantage }, firstMinute, query.to / MINUTE_MS, (minute, good, total) => {
-    minutes.set(minute, { good, total });
-  });
+  const fromMinute = query.from / MINUTE_MS;
+  const bucket = bucketMinutesFor(def, query.stepMs / MINUTE_MS);
+  // The first bucket starts a whole number of buckets before the first point, far enough back for every window.
+  const firstMinute = fromMinute - Math.ceil(lookbackMinutes(def) / bucket) * bucket;
+  const filter = { targetRegion: query.region, vantage: query.vantage };
+  let sums: SumsAt;
+  if (bucket > 1) {
+    const { minutes, good, total } = store.sloBuckets(def.name, filter, firstMinute, query.to / MINUTE_MS, bucket);
+    const exact = sumsOf(UnitSeries.fromSorted(minutes, good, total));
+    sums = () => exact;
+  } else {
+    const { minutes, good, total } = store.sloBuckets(def.name, filter, firstMinute, query.to / MINUTE_MS);
+    sums = minuteSums(def, new Map([...minutes].map((m, i) => [m, { good: good[i] as number, total: total[i] as number }])));
+  }
   return {
     slo: def.name,
     from: new Date(query.from).toISOString(),
@@ -115,7 +125,7 @@ export function sloHistory(store: BucketStore, def: SloDefinition, query: Histor
     region: query.region,
     vantage: query.vantage,
     ...dataHeld(store, def, now),
-    points: historyPoints(def, minutes, query.from, query.to, query.stepMs),
+    points: historyPoints(def, sums, query.from, query.to, query.stepMs),
   };
 }
 

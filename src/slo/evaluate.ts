@@ -74,8 +74,11 @@ interface AlertRule {
 const alertRules = new WeakMap<SloDefinition, Map<number, AlertRule[]>>();
 
 function alertRulesFor(def: SloDefinition, periodMinutes: number): AlertRule[] {
-  const byPeriod = alertRules.get(def) ?? new Map<number, AlertRule[]>();
-  alertRules.set(def, byPeriod);
+  let byPeriod = alertRules.get(def);
+  if (!byPeriod) {
+    byPeriod = new Map<number, AlertRule[]>();
+    alertRules.set(def, byPeriod);
+  }
   let rules = byPeriod.get(periodMinutes);
   if (!rules) {
     rules = def.alertWindows.map((spec) => {

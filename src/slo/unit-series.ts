@@ -22,6 +22,20 @@ export class UnitSeries {
     return new UnitSeries(units, goodPrefix, totalPrefix);
   }
 
+  /**
+   * From buckets already in unit order: `units[i]` is the first unit of bucket i, holding `good[i]` and
+   * `total[i]` (a bucket may span several units when every window read starts and ends on bucket edges).
+   */
+  static fromSorted(units: Float64Array, good: Float64Array, total: Float64Array): UnitSeries {
+    const goodPrefix = new Float64Array(units.length + 1);
+    const totalPrefix = new Float64Array(units.length + 1);
+    for (let i = 0; i < units.length; i++) {
+      goodPrefix[i + 1] = (goodPrefix[i] as number) + (good[i] as number);
+      totalPrefix[i + 1] = (totalPrefix[i] as number) + (total[i] as number);
+    }
+    return new UnitSeries(units, goodPrefix, totalPrefix);
+  }
+
   /** Sum over units in [first, last], inclusive. */
   sum(first: number, last: number): Counts {
     if (last < first) return { good: 0, total: 0 };

@@ -136,28 +136,40 @@ export class BucketStore {
   }
 
   /**
-   * Streams one SLO's buckets with minute in [from, to) in minute order, summed over the series that match:
-   * one target region and/or one vantage, or (null) all of them.
+   * One SLO's counts with minute in [from, to), summed over the series that match (one target region and/or
+   * one vantage, or all of them: null) and over buckets of `bucketMinutes` starting at `fromMinute`: per
+   * bucket with data, its first minute and its sums, in minute order. Summing in SQLite keeps a 28-day read
+   * at 5-minute buckets to a fifth of the rows a minute read hands to JavaScript. (better-sqlite3 binds
+   * numbers as REAL: the casts keep the division whole.)
    */
-  eachSloMinute(
+  sloBuckets(
     slo: string,
     filter: { targetRegion: string | null; vantage: string | null },
     fromMinute: number,
     toMinute: number,
-    visit: (minute: number, good: number, total: number) => void,
-  ): void {
+    bucketMinutes = 1,
+  ): { minutes: Float64Array; good: Float64Array; total: Float64Array } {
     const ids = [...this.seriesById.values()]
       .filter((s) => s.slo === slo && (filter.targetRegion === null || s.targetRegion === filter.targetRegion) && (filter.vantage === null || s.vantage === filter.vantage))
       .map((s) => s.id);
-    if (ids.length === 0) return;
+    if (ids.length === 0) return { minutes: new Float64Array(0), good: new Float64Array(0), total: new Float64Array(0) };
     const rows = this.db
       .prepare(
-        `SELECT minute, SUM(good) AS good, SUM(total) AS total FROM buckets
+        `SELECT (minute - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS bucket, SUM(good), SUM(total) FROM buckets
          WHERE series_id IN (${ids.map(() => '?').join(',')}) AND minute >= ? AND minute < ?
-         GROUP BY minute ORDER BY minute`,
+         GROUP BY bucket ORDER BY bucket`,
       )
-      .iterate(...ids, fromMinute, toMinute) as Iterable<{ minute: number; good: number; total: number }>;
-    for (const row of rows) visit(row.minute, row.good, row.total);
+      .raw(true)
+      .all(fromMinute, bucketMinutes, ...ids, fromMinute, toMinute) as Array<[number, number, number]>;
+    const minutes = new Float64Array(rows.length);
+    const good = new Float64Array(rows.length);
+    const total = new Float64Array(rows.length);
+    rows.forEach(([bucket, g, t], i) => {
+      minutes[i] = fromMinute + bucket * bucketMinutes;
+      good[i] = g;
+      total[i] = t;
+    });
+    return { minutes, good, total };
   }
 
   /** The first minute an SLO has data for (in a region, or any), or null. */
