@@ -78,7 +78,8 @@ describe('vigil probe --once', () => {
     expect(lines).toHaveLength(3);
     const results = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const result of results) {
-      expect(Object.keys(result)).toEqual(['probe', 'target', 'targetRegion', 'vantage', 'ts', 'ok', 'latencyMs', 'failure', 'status', 'phases']);
+      const keys = ['probe', 'target', 'targetRegion', 'vantage', 'ts', 'ok', 'latencyMs', 'failure', 'status', 'phases'];
+      expect(Object.keys(result)).toEqual(result.ok ? keys : [...keys, 'detail']);
       expect(result.probe).toBe('loop-http');
       expect(result.vantage).toBe('eu-west1');
       expect(new Date(String(result.ts)).toISOString()).toBe(result.ts);
@@ -88,6 +89,7 @@ describe('vigil probe --once', () => {
     expect(good).toMatchObject({ target: `${base}/healthz`, targetRegion: 'eu-west1', ok: true, failure: null, status: 200 });
     expect(Object.keys(good?.phases as object).sort()).toEqual(['connect', 'dns', 'tls', 'transfer', 'ttfb']);
     expect(broken).toMatchObject({ targetRegion: 'us-central1', ok: false, failure: 'http_status', status: 500 });
+    expect(broken?.detail).toMatch(/500/);
     expect(refused).toMatchObject({ targetRegion: 'asia-east1', ok: false, failure: 'connection_refused', status: null });
   });
 

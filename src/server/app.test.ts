@@ -100,13 +100,16 @@ describe('vigil server', () => {
     expect((await post(`${url}/api/v1/events`, body, { authorization: 'Bearer s3cret' })).status).toBe(200);
   });
 
-  it('renders the HTML overview with every SLO and region', async () => {
+  it('renders the HTML overview with every SLO, linked to its page that lists every region', async () => {
     const { url } = await start();
     const res = await fetch(`${url}/`);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain('<a href="/api/v1/slos/api">api</a>');
-    expect(html).toContain('↳ eu-west1');
-    expect(html).toContain('↳ us-central1');
+    expect(html).toContain('<a href="/slos/api">api</a>');
+    const detail = await fetch(`${url}/slos/api`);
+    expect(detail.status).toBe(200);
+    const page = await detail.text();
+    expect(page).toContain('<td>eu-west1</td>');
+    expect(page).toContain('<td>us-central1</td>');
   });
 });

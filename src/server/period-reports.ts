@@ -40,7 +40,7 @@ export function reportQuery(raw: { period?: string | undefined; start?: string |
   return { period: period as ReportPeriod, at, timeZone, squad };
 }
 
-export function readPeriodReport(store: BucketStore, sources: EventSources, definitions: readonly SloDefinition[], query: ReportQuery): PeriodReport {
+export function readPeriodReport(store: BucketStore, sources: EventSources, definitions: readonly SloDefinition[], query: ReportQuery, now = Date.now()): PeriodReport {
   const { from, to } = periodBounds(query.period, query.at, query.timeZone);
   const defs = definitions.filter((d) => query.squad === null || d.squad === query.squad);
   const counts = new Map<string, Counts>();
@@ -56,6 +56,7 @@ export function readPeriodReport(store: BucketStore, sources: EventSources, defi
     from,
     to,
     squad: query.squad,
+    now,
     definitions: defs,
     counts,
     alerts: sources.alerts

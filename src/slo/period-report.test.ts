@@ -48,12 +48,13 @@ describe('the reliability report', () => {
   const from = at('2026-11-23T00:00:00Z');
   const to = at('2026-11-30T00:00:00Z');
   const defs = [defineSlo({ name: 'exactly-on-budget', objective: 99 }), defineSlo({ name: 'one-over', objective: 99 }), defineSlo({ name: 'quiet', objective: 99.9 })];
-  const report = periodReport({
-    period: 'week',
+  const inputs = {
+    period: 'week' as const,
     timeZone: 'UTC',
     from,
     to,
     squad: null,
+    now: to + 86_400_000,
     definitions: defs,
     counts: new Map([
       ['exactly-on-budget', { good: 9900, total: 10_000 }],
@@ -65,7 +66,8 @@ describe('the reliability report', () => {
     ],
     failovers: [{ ts: '2026-11-24T10:00:00.000Z', action: 'drain', region: 'eu-west1', outcome: 'executed', rule: null, actor: 'ida', reason: 'a "quoted", comma | pipe' }],
     drills: [],
-  });
+  };
+  const report = periodReport(inputs);
 
   it('meets an objective spent to the last unit of budget, and misses it one bad event later', () => {
     const [onBudget, over, quiet] = report.slos;
@@ -77,6 +79,11 @@ describe('the reliability report', () => {
 
   it('counts the alerts of the period and only the minutes they fired inside it', () => {
     expect(report.slos[1]).toMatchObject({ alertsFired: 2, pagesFired: 1, minutesFiring: 30 + 10 });
+  });
+
+  it('counts an alert still firing in a running period only up to now', () => {
+    const running = periodReport({ ...inputs, now: to - 4 * 60_000 });
+    expect(running.slos[1]).toMatchObject({ alertsFired: 2, minutesFiring: 30 + 6 });
   });
 
   it('writes the same numbers as CSV, with quoting that survives commas and quotes', () => {

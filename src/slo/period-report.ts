@@ -59,6 +59,8 @@ export interface PeriodInputs {
   from: number;
   to: number;
   squad: string | null;
+  /** When the report is read: an alert still firing counts up to now, not to the end of a running period. */
+  now: number;
   definitions: readonly SloDefinition[];
   /** Units (events or timeslices) per SLO over the period. */
   counts: ReadonlyMap<string, Counts>;
@@ -84,7 +86,7 @@ export function periodReport(inputs: PeriodInputs): PeriodReport {
   const slos = defs.map((def): SloPeriodRow => {
     const counts = inputs.counts.get(def.name) ?? { good: 0, total: 0 };
     const alerts = inputs.alerts.filter((a) => a.slo === def.name);
-    const minutesFiring = alerts.reduce((sum, a) => sum + (Math.min(a.endedAt ?? to, to) - Math.max(a.startedAt, from)) / 60_000, 0);
+    const minutesFiring = alerts.reduce((sum, a) => sum + (Math.min(a.endedAt ?? inputs.now, to) - Math.max(a.startedAt, from)) / 60_000, 0);
     const attainment = counts.total === 0 ? null : counts.good / counts.total;
     const allowed = toNumber(def.budget) * counts.total;
     return {

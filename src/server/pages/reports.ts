@@ -42,7 +42,7 @@ export function renderReports(view: ReportsView, viewer: Viewer): string {
 <span class="actions"><a href="${escapeHtml(link(query, { start: view.previousStart }))}">← previous</a> <a href="${escapeHtml(link(query, { start: view.nextStart }))}">next →</a></span>
 <span class="actions"><a id="download-csv" href="${escapeHtml(link(query, { format: 'csv' }))}">Download CSV</a> <a id="download-md" href="${escapeHtml(link(query, { format: 'md' }))}">Download Markdown</a></span>
 </form>
-<p class="sub">${isoTime(report.from)} to ${isoTime(report.to)} (${escapeHtml(report.timeZone)}). <strong>${report.overall.met}</strong> of ${report.overall.slos} SLOs met their objective, <strong class="${report.overall.missed ? 'bad' : ''}">${report.overall.missed}</strong> missed it, ${report.overall.noData} had no data.</p>
+<p class="sub">${isoTime(report.from)} to ${isoTime(report.to)} (${escapeHtml(report.timeZone)})${Date.parse(report.to) > Date.now() ? ', still running: the numbers so far' : ''}. <strong>${report.overall.met}</strong> of ${report.overall.slos} SLOs met their objective, <strong class="${report.overall.missed ? 'bad' : ''}">${report.overall.missed}</strong> missed it, ${report.overall.noData} had no data.</p>
 <h2>Squads</h2>
 <table id="report-squads"><thead><tr><th>Squad</th><th class="num">SLOs</th><th class="num">Met</th><th class="num">Missed</th><th class="num">No data</th></tr></thead><tbody>${squads}</tbody></table>
 <h2>SLOs</h2>

@@ -43,6 +43,8 @@ button.primary { background: var(--accent); border-color: var(--accent); color: 
 button.danger { background: var(--bad); border-color: var(--bad); color: #fff; }
 button:disabled { opacity: .6; cursor: default; }
 .actions { display: flex; gap: .4rem; flex-wrap: wrap; }
+td.actions { display: table-cell; }
+td.actions > * + * { margin-left: .4rem; }
 dialog.confirm { border: 0; border-radius: 8px; padding: 1.2rem 1.4rem; max-width: 30rem; box-shadow: 0 6px 30px rgba(0,0,0,.25); }
 dialog.confirm textarea { width: 100%; margin-top: .3rem; }
 dialog.confirm .dialog-buttons { display: flex; justify-content: flex-end; gap: .5rem; margin-top: .8rem; }
