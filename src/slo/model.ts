@@ -15,7 +15,16 @@ export type RatioSource = 'prometheus' | 'cloud-monitoring';
 
 export type Indicator =
   | { kind: 'probe'; probe: string; latencyThresholdMs: number | null }
-  | { kind: 'ratio'; source: RatioSource; good: string; total: string }
+  | {
+      kind: 'ratio';
+      source: RatioSource;
+      good: string;
+      total: string;
+      /** Label whose value names the target region (counts split per region); null: the whole SLO. */
+      regionLabel: string | null;
+      /** Label whose value names the vantage that measured; null: server side (vantage ''). */
+      vantageLabel: string | null;
+    }
   | { kind: 'events' };
 
 export const SEVERITIES = ['page', 'ticket'] as const;

@@ -49,7 +49,7 @@ ${indicator('Prometheus')}  timeWindow: [{ duration: 7d, isRolling: true }]
       objectiveValue: 0.995,
       window: { kind: 'rolling', minutes: 7 * 24 * 60, text: '7d' },
       budgeting: { method: 'occurrences' },
-      indicator: { kind: 'ratio', source: 'prometheus', good: 'sum(rate(ok_total[1m]))', total: 'sum(rate(all_total[1m]))' },
+      indicator: { kind: 'ratio', source: 'prometheus', good: 'sum(rate(ok_total[1m]))', total: 'sum(rate(all_total[1m]))', regionLabel: null, vantageLabel: null },
       runbook: 'runbooks/search.md',
     });
     // Vigil's default burn-rate alerts: page 1h/5m and 6h/30m, ticket 1d/2h and 3d/6h.

@@ -163,7 +163,7 @@ export function fromOpenSlo(slo: OpenSlo, doc: YamlDocument): { definition: SloD
       window,
       budgeting,
       regions: [],
-      indicator: { kind: 'ratio', source: good.source, good: good.query, total: total.query },
+      indicator: { kind: 'ratio', source: good.source, good: good.query, total: total.query, regionLabel: null, vantageLabel: null },
       alertWindows: defaultAlertWindows(),
       runbook: metadata.annotations?.['vigil/runbook'] ?? null,
       source: { file: doc.file, line: at.line, col: at.col },

@@ -43,6 +43,8 @@ const indicatorField = z
         source: z.enum(['prometheus', 'cloud-monitoring']),
         good: z.string().min(1, 'must be a non-empty query'),
         total: z.string().min(1, 'must be a non-empty query'),
+        regionLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'must be a label name').optional(),
+        vantageLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'must be a label name').optional(),
       })
       .optional(),
     events: z.strictObject({}).optional(),
@@ -125,7 +127,7 @@ type VigilSlo = z.output<typeof vigilSloSchema>;
 function indicatorOf(spec: VigilSlo['spec']): Indicator {
   const { probe, ratio } = spec.indicator;
   if (probe) return { kind: 'probe', probe: probe.name, latencyThresholdMs: probe.latencyThreshold ?? null };
-  if (ratio) return { kind: 'ratio', source: ratio.source, good: ratio.good, total: ratio.total };
+  if (ratio) return { kind: 'ratio', source: ratio.source, good: ratio.good, total: ratio.total, regionLabel: ratio.regionLabel ?? null, vantageLabel: ratio.vantageLabel ?? null };
   return { kind: 'events' };
 }
 

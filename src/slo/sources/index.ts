@@ -1,0 +1,7 @@
+// The registry of metric SLI sources: `spec.sources.<kind>` and `indicator.ratio.source` → implementation.
+// One line per source.
+import type { AnySourceKind } from './source.js';
+
+const SOURCES: AnySourceKind[] = [];
+
+export const SOURCE_KINDS: ReadonlyMap<string, AnySourceKind> = new Map(SOURCES.map((s) => [s.kind, s]));
