@@ -15,6 +15,7 @@ const TEST_PEERS: readonly Peer[] = [
   { binary: '/usr/sbin/named', package: 'bind9', why: 'the rfc2136 provider and dns probe tests update and query a real BIND' },
   { binary: '/usr/bin/nsupdate', package: 'bind9-dnsutils', why: "cross-checks Vigil's TSIG signer against BIND's own client (nsupdate, dig)" },
   { binary: '/usr/sbin/haproxy', package: 'haproxy', why: "the haproxy provider tests set weights through a real HAProxy's runtime API" },
+  { binary: '/usr/bin/promtool', package: 'prometheus', why: 'the prometheus SLI source reads a real Prometheus loaded with promtool blocks and scraping loopback counters' },
   { binary: '/usr/bin/docker-compose', package: 'docker-compose', why: 'validates docker-compose.yml (`docker-compose config`, no engine needed)' },
   { binary: '/usr/bin/chromium', package: 'chromium', why: 'browser tests of the pages (playwright-core drives Debian’s Chromium)' },
 ];

@@ -11,6 +11,7 @@ import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
 import { runbookProblems } from './runbook-checks.js';
 import { didYouMean } from './schema-problems.js';
+import { sourceProblems } from './source-checks.js';
 
 function alertProblems(item: Extract<LoadedItem, { type: 'slo' }>): Problem[] {
   const { definition: def, doc } = item;
@@ -94,7 +95,7 @@ function probeProblems(items: readonly LoadedItem[]): Problem[] {
 }
 
 export async function crossChecks(items: readonly LoadedItem[], root: string): Promise<Problem[]> {
-  const problems: Problem[] = [...probeProblems(items), ...failoverProblems(items), ...authProblems(items)];
+  const problems: Problem[] = [...probeProblems(items), ...failoverProblems(items), ...authProblems(items), ...sourceProblems(items)];
   const seen = new Map<string, Extract<LoadedItem, { type: 'slo' }>>();
   for (const item of items) {
     if (item.type !== 'slo') continue;

@@ -10,6 +10,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SloMonitor } from '../slo/monitor.js';
 import { withSilences } from '../slo/silences.js';
+import type { SloSourceStatus } from '../slo/sources/puller.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { BucketStore } from '../store/bucket-store.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   root: string;
   /** The configured regions and their full weights. */
   regions: Readonly<Record<string, { weight: number }>>;
+  /** How a ratio SLO's metric source is doing (last error, how far it is read), when spec.sources pulls it. */
+  sourceStatus?: (slo: string) => SloSourceStatus | null;
 }
 
 const REFUSALS = new Set([401, 403, 429]);
@@ -95,7 +98,8 @@ function handlers(options: AppOptions): RouteHandlers {
   const silenced = (report: Parameters<typeof withSilences>[0]) => withSilences(report, options.silences.active(clock.now()));
   const runbooks = new Runbooks(options.root);
   const events = { alerts: options.alerts, audit: options.audit, drillRuns: options.drillRuns };
-  const views = new Views({ ...events, monitor, store, catalog, clock, board: options.board, runbooks, root: options.root, failover: options.failover, drills: options.drills, regions: options.regions, silenced });
+  const sourceStatus = options.sourceStatus ?? (() => null);
+  const views = new Views({ ...events, monitor, store, catalog, clock, board: options.board, runbooks, root: options.root, failover: options.failover, drills: options.drills, regions: options.regions, silenced, sourceStatus });
   return {
     'GET /healthz': (_req, res) => {
       res.json({ status: 'ok' });
@@ -110,7 +114,7 @@ function handlers(options: AppOptions): RouteHandlers {
     ...pageHandlers(views, runbooks, options.drills, () => clock.now()),
     ...openApiHandlers(),
     ...sessionHandlers(options.guard, options.sessions),
-    ...sloHandlers({ monitor, silenced, views, store, events, clock }),
+    ...sloHandlers({ monitor, silenced, views, store, events, clock, sourceStatus }),
     ...reportHandlers(views, clock),
     ...probeHandlers(catalog, () => views.probeSummary()),
     ...resultHandlers(store, () => catalog.snapshot().probeIndex, options.board),

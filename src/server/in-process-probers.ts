@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import type { ProberMetrics } from '../prober/metrics.js';
 import type { ProbeResult } from '../prober/model.js';
 import { localSink } from '../prober/sinks.js';
-import { VantageProber } from '../prober/vantage-prober.js';
+import { type ResultExporter, VantageProber } from '../prober/vantage-prober.js';
 import type { BucketStore } from '../store/bucket-store.js';
 import type { Catalog } from './catalog.js';
 
@@ -20,6 +20,8 @@ export interface InProcessProbersOptions {
   logger: Logger;
   /** Hears every committed batch (the /probes page's board). */
   onResults?: (results: readonly ProbeResult[]) => void;
+  /** Hears every result as produced (e.g. the Cloud Monitoring exporter); the caller closes it after `close()`. */
+  exporter?: ResultExporter | null;
 }
 
 export interface InProcessProbers {
@@ -34,7 +36,7 @@ export async function startInProcessProbers(options: InProcessProbersOptions): P
   const standIns = options.demoServices ? await startStandIns(options.demoServices, logger) : [];
   const sink = localSink(store, () => catalog.snapshot().probeIndex, options.onResults);
   const probers = options.vantages.map(
-    (vantage) => new VantageProber({ vantage, sink, metrics: options.metrics, logger, batchAgeMs: 1000 }),
+    (vantage) => new VantageProber({ vantage, sink, metrics: options.metrics, logger, batchAgeMs: 1000, exporter: options.exporter ?? null }),
   );
   const apply = () => {
     const definitions = catalog.snapshot().probes.map((p) => p.definition);

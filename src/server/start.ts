@@ -25,6 +25,8 @@ import { budgetSpent } from '../slo/budget-spent.js';
 import { SloEngine } from '../slo/engine/engine.js';
 import { longestPeriodMinutes } from '../slo/math/windows.js';
 import { SloMonitor } from '../slo/monitor.js';
+import { SourcePuller } from '../slo/sources/puller.js';
+import { sourcesFromConfig } from '../slo/sources/sources-from-config.js';
 import { AlertStore } from '../store/alert-store.js';
 import { AuditLog } from '../store/audit-log.js';
 import { BucketStore } from '../store/bucket-store.js';
@@ -33,6 +35,7 @@ import { DrillStore } from '../store/drill-store.js';
 import { StoreRetention } from '../store/retention.js';
 import { SessionStore } from '../store/session-store.js';
 import { SilenceStore } from '../store/silence-store.js';
+import { SourceProgressStore } from '../store/source-progress-store.js';
 import { createApp } from './app.js';
 import { type Access, accessFromConfig, isLoopbackHost } from './auth/access.js';
 import { Guard } from './auth/guard.js';
@@ -172,6 +175,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     retention.start();
     parts.add(() => retention.stop());
     catalog.onChange((snapshot) => engine.setDefinitions(snapshot.slos));
+    // spec.sources: ratio SLOs' counts pulled (and backfilled) into the store beside evaluation, never in its way.
+    const puller = new SourcePuller({
+      store,
+      progress: new SourceProgressStore(db),
+      sources: sourcesFromConfig(config.sources, { env: options.env ?? process.env, problemAt: configuration.problemAt, clock, logger }),
+      definitions: catalog.snapshot().slos,
+      clock,
+      logger,
+      intervalMs: config.engine.evaluationInterval,
+      registry: metrics.registry,
+    });
+    parts.add(() => puller.close());
+    catalog.onChange((snapshot) => puller.setDefinitions(snapshot.slos));
+    puller.start();
     // Edits made once start-up returns are seen.
     await catalog.watch();
     const monitor = new SloMonitor({ engine, clock, logger, intervalMs: config.engine.evaluationInterval });
@@ -254,6 +271,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       drillRuns,
       root,
       regions: config.regions,
+      sourceStatus: (slo) => puller.status(slo),
     });
     const server = app.listen(options.port ?? config.server.port, host);
     parts.add(() => closeHttpServer(server));

@@ -13,6 +13,7 @@ import type { SloDefinition } from '../slo/model.js';
 import type { SloMonitor } from '../slo/monitor.js';
 import type { PeriodReport } from '../slo/period-report.js';
 import type { SloReport } from '../slo/report-format.js';
+import type { SloSourceStatus } from '../slo/sources/puller.js';
 import type { BucketStore } from '../store/bucket-store.js';
 import type { Catalog } from './catalog.js';
 import { NotFoundError } from './errors.js';
@@ -40,6 +41,7 @@ export interface ViewSources extends EventSources {
   regions: Readonly<Record<string, { weight: number }>>;
   /** The latest report with the silences in effect marked on its alerts. */
   silenced: (report: SloReport) => SloReport;
+  sourceStatus: (slo: string) => SloSourceStatus | null;
 }
 
 /** The YAML document (of a multi-document file) that starts at or before `line`, as written. */
@@ -100,6 +102,7 @@ export class Views {
       vantages: [...new Set(store.allSeries().filter((s) => s.slo === name && s.vantage !== '').map((s) => s.vantage))].sort(),
       runbook: runbook && runbookName !== null ? { href: `/runbooks/${encodeURIComponent(runbookName)}`, html: runbooks.render(runbook.markdown) } : null,
       yaml,
+      source: this.sources.sourceStatus(name),
     };
   }
 

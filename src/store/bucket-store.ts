@@ -35,6 +35,15 @@ export interface BucketRow {
   total: number;
 }
 
+/** One bucket's counts as a pulled source states them (minute number = floor(ms / 60 000)). */
+export interface MinuteRecord {
+  targetRegion: string;
+  vantage: string;
+  minute: number;
+  good: number;
+  total: number;
+}
+
 export type ChangeListener = (changes: readonly BucketChange[]) => void;
 
 export interface AddResult {
@@ -56,6 +65,8 @@ export class BucketStore {
   private readonly minuteRangeSums;
   private readonly deleteBefore;
   private readonly deleteBatchesBefore;
+  private readonly sloRange;
+  private readonly deleteSloRange;
 
   constructor(private readonly db: Db) {
     this.insertSeries = db.prepare(
@@ -76,6 +87,11 @@ export class BucketStore {
     );
     this.deleteBefore = db.prepare('DELETE FROM buckets WHERE minute < ?');
     this.deleteBatchesBefore = db.prepare('DELETE FROM ingested_batches WHERE received_at < ?');
+    this.sloRange = db.prepare(
+      `SELECT b.series_id AS seriesId, b.minute, b.good, b.total FROM buckets b JOIN series s ON s.id = b.series_id
+       WHERE s.slo = ? AND b.minute >= ? AND b.minute < ?`,
+    );
+    this.deleteSloRange = db.prepare('DELETE FROM buckets WHERE series_id IN (SELECT id FROM series WHERE slo = ?) AND minute >= ? AND minute < ?');
     for (const row of db.prepare('SELECT id, slo, target_region AS targetRegion, vantage FROM series').all() as Series[]) {
       this.remember(row);
     }
@@ -118,6 +134,46 @@ export class BucketStore {
     for (const series of created.values()) this.remember(series);
     if (applied && changes.length > 0) for (const listener of this.listeners) listener(changes);
     return { applied, changes };
+  }
+
+  /**
+   * Makes one SLO's buckets in minutes [from, to) exactly what `records` say, in one transaction: a pulled
+   * source restates minutes it read before (late samples, a re-read after an outage), so they replace
+   * rather than add. Minutes and series absent from `records` become empty. Listeners hear the deltas
+   * (new − old), which is what keeps running sums right.
+   */
+  replaceRange(slo: string, fromMinute: number, toMinute: number, records: readonly MinuteRecord[]): BucketChange[] {
+    const created = new Map<string, Series>();
+    const changes = this.db.transaction(() => {
+      const next = new Map<string, BucketChange>();
+      for (const r of records) {
+        if (r.minute < fromMinute || r.minute >= toMinute || (r.good === 0 && r.total === 0)) continue;
+        const seriesId = this.seriesIdFor({ slo, targetRegion: r.targetRegion, vantage: r.vantage }, created);
+        const key = `${seriesId}:${r.minute}`;
+        const bucket = next.get(key);
+        if (bucket) {
+          bucket.good += r.good;
+          bucket.total += r.total;
+        } else next.set(key, { seriesId, minute: r.minute, good: r.good, total: r.total });
+      }
+      const deltas = new Map<string, BucketChange>();
+      for (const old of this.sloRange.all(slo, fromMinute, toMinute) as BucketRow[]) {
+        deltas.set(`${old.seriesId}:${old.minute}`, { seriesId: old.seriesId, minute: old.minute, good: -old.good, total: -old.total });
+      }
+      this.deleteSloRange.run(slo, fromMinute, toMinute);
+      for (const [key, bucket] of next) {
+        this.upsertBucket.run(bucket.minute, bucket.seriesId, bucket.good, bucket.total);
+        const delta = deltas.get(key);
+        if (delta) {
+          delta.good += bucket.good;
+          delta.total += bucket.total;
+        } else deltas.set(key, { ...bucket });
+      }
+      return [...deltas.values()].filter((d) => d.good !== 0 || d.total !== 0);
+    })();
+    for (const series of created.values()) this.remember(series);
+    if (changes.length > 0) for (const listener of this.listeners) listener(changes);
+    return changes;
   }
 
   /** Every bucket with minute in [from, to), ordered by minute. */

@@ -171,4 +171,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX buckets_by_series ON buckets (series_id, minute, good, total);
     `,
   },
+  {
+    version: 8,
+    name: 'metric source progress',
+    sql: `
+      -- How far each ratio SLO's metric source has been read: minutes before complete_before are final, so a
+      -- restart resumes (and backfills) from there; the last error and success say how the source is doing.
+      -- A different source or query (the SLO was edited) starts over.
+      CREATE TABLE source_progress (
+        slo             TEXT PRIMARY KEY,
+        source          TEXT NOT NULL,
+        query           TEXT NOT NULL,
+        complete_before INTEGER NOT NULL,
+        last_success_at INTEGER,
+        last_error      TEXT,
+        last_error_at   INTEGER
+      );
+    `,
+  },
 ];

@@ -5,7 +5,9 @@ import { blackoutsSpec, drillsSpec } from '../../failover/drills/schema.js';
 import { PROVIDER_KINDS } from '../../failover/providers/index.js';
 import { NOTIFIER_KINDS } from '../../notify/index.js';
 import { SEVERITIES } from '../../slo/model.js';
+import { SOURCE_KINDS } from '../../slo/sources/index.js';
 import { byKind, duration, rfc1123Label } from '../fields.js';
+import { didYouMean } from '../schema-problems.js';
 import { authSpec } from './auth-spec.js';
 
 const regionSpec = z.strictObject({
@@ -13,6 +15,27 @@ const regionSpec = z.strictObject({
   capacity: z.number().gt(0, 'must be a share of global peak traffic in (0, 100]').max(100, 'must be at most 100'),
   targets: z.array(z.string().min(1)).default([]),
 });
+
+/** `spec.sources`: one entry per metric SLI source kind, each checked by that kind's own schema. */
+const sourcesSpec = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .transform((sources, ctx): Record<string, unknown> => {
+    const parsed: Record<string, unknown> = {};
+    const known = [...SOURCE_KINDS.keys()];
+    for (const [kind, config] of Object.entries(sources)) {
+      const entry = SOURCE_KINDS.get(kind);
+      if (!entry) {
+        const hint = didYouMean(kind, known);
+        ctx.issues.push({ code: 'custom', input: kind, path: [kind], message: `unknown source kind "${kind}" (known: ${known.join(', ') || 'none'})${hint}` });
+        continue;
+      }
+      const result = entry.schema.safeParse(config);
+      if (result.success) parsed[kind] = result.data;
+      else for (const issue of result.error.issues) ctx.issues.push({ ...issue, path: [kind, ...issue.path], input: config } as z.core.$ZodRawIssue);
+    }
+    return parsed;
+  });
 
 const failoverSpec = z
   .strictObject({
@@ -85,6 +108,8 @@ export const vigilConfigSchema = z.strictObject({
         })
         .prefault({}),
       regions: z.record(rfc1123Label, regionSpec).default({}),
+      /** Where ratio SLOs' metrics are pulled from (`indicator.ratio.source` names one of these). */
+      sources: sourcesSpec,
       /** Prober regions `vigil up` runs in-process; default: every region. */
       vantages: z.array(rfc1123Label).optional(),
       failover: failoverSpec,

@@ -5,6 +5,7 @@ import type { WindowStatus } from '../../slo/evaluate.js';
 import { longestPeriodMinutes } from '../../slo/math/windows.js';
 import type { SloDefinition } from '../../slo/model.js';
 import type { SloReport } from '../../slo/report-format.js';
+import type { SloSourceStatus } from '../../slo/sources/puller.js';
 import type { SloEventsJson } from '../slo-timeline.js';
 import { escapeHtml } from './html.js';
 import { badge, isoTime, pct, renderPage, type Viewer } from './layout.js';
@@ -21,6 +22,20 @@ export interface SloDetail {
   /** The runbook's page (/runbooks/NAME) and its rendered HTML, when the SLO names one that exists. */
   runbook: { href: string; html: string } | null;
   yaml: { file: string; text: string } | null;
+  /** The metric source a ratio SLO is pulled from, and how it is doing. */
+  source: SloSourceStatus | null;
+}
+
+/** A failing or lagging metric source, said above the numbers: its minutes show as no data, not as good. */
+function sourceNotices(source: SloSourceStatus | null): string {
+  if (source === null) return '';
+  const notices = source.warnings.map((w) => `<p class="notice">${escapeHtml(w)}</p>`);
+  if (source.lastError !== null) {
+    notices.unshift(
+      `<p class="notice error">Reading ${escapeHtml(source.source)} failed${source.lastErrorAt ? ` at ${isoTime(source.lastErrorAt)}` : ''}: ${escapeHtml(source.lastError)}. Minutes it could not read show as no data; they are read again once it answers (read up to ${isoTime(source.completeBefore)}).</p>`,
+    );
+  }
+  return notices.join('\n');
 }
 
 function statusRow(label: string, status: WindowStatus): string {
@@ -67,11 +82,12 @@ export function renderSloDetail(detail: SloDetail, viewer: Viewer): string {
 <dt>Squad</dt><dd>${escapeHtml(def.squad)}</dd>
 <dt>Service</dt><dd>${escapeHtml(def.service)}</dd>
 <dt>Objective</dt><dd>${pct(def.objectiveValue, 3)} over ${escapeHtml(def.window.text)} (${escapeHtml(def.budgeting.method)})</dd>
-<dt>SLI</dt><dd>${escapeHtml(def.indicator.kind)}</dd>
+<dt>SLI</dt><dd>${escapeHtml(def.indicator.kind)}${def.indicator.kind === 'ratio' ? ` from ${escapeHtml(def.indicator.source)}` : ''}</dd>
 <dt>Regions</dt><dd>${escapeHtml(def.regions.join(', ') || '–')}</dd>
 <dt>Data held since</dt><dd>${isoTime(detail.dataSince)}</dd>
 <dt>Runbook</dt><dd>${detail.runbook ? `<a href="${escapeHtml(detail.runbook.href)}">${escapeHtml(def.runbook ?? '')}</a>` : escapeHtml(def.runbook ?? 'none')}</dd>
 </dl></div>
+${sourceNotices(detail.source)}
 <p class="notice" id="history-warning"${detail.warning === null ? ' hidden' : ''}>${escapeHtml(detail.warning ?? '')}</p>
 <section data-live="numbers"><h2>Now</h2>${numbers}<p class="muted">Evaluated ${isoTime(detail.at)}.</p></section>
 <h2>Over time</h2>

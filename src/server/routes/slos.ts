@@ -6,6 +6,7 @@ import { MINUTE_MS } from '../../lib/duration.js';
 import { longestPeriodMinutes } from '../../slo/math/windows.js';
 import type { SloMonitor } from '../../slo/monitor.js';
 import type { SloReport } from '../../slo/report-format.js';
+import type { SloSourceStatus } from '../../slo/sources/puller.js';
 import type { BucketStore } from '../../store/bucket-store.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { type EventSources, historyQuery, sloEvents, sloHistory } from '../slo-timeline.js';
@@ -22,9 +23,11 @@ export interface SloRouteSources {
   store: BucketStore;
   events: EventSources;
   clock: Clock;
+  /** A ratio SLO's metric source: last error, how far it is read, warnings (null for other SLOs). */
+  sourceStatus: (slo: string) => SloSourceStatus | null;
 }
 
-export function sloHandlers({ monitor, silenced, views, store, events, clock }: SloRouteSources): Pick<RouteHandlers, SloKey> {
+export function sloHandlers({ monitor, silenced, views, store, events, clock, sourceStatus }: SloRouteSources): Pick<RouteHandlers, SloKey> {
   return {
     'GET /api/v1/slos': (_req, res) => {
       res.json(silenced(monitor.latest()));
@@ -35,7 +38,7 @@ export function sloHandlers({ monitor, silenced, views, store, events, clock }: 
       const slo = report.slos.find((s) => s.name === name);
       if (!slo) throw new NotFoundError(`no SLO named "${name}"`);
       const [marked] = silenced({ at: report.at, slos: [slo] }).slos;
-      res.json({ at: report.at, slo: marked ?? slo });
+      res.json({ at: report.at, slo: marked ?? slo, source: sourceStatus(name) });
     },
     'GET /api/v1/overview': (_req, res) => {
       res.json(views.overview());

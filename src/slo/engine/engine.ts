@@ -262,7 +262,9 @@ export class SloEngine {
         // A timeslice's status depends on its whole content: compare before and after this change.
         const after = this.groupCounts(state, this.readUnit(state.unitMin, unit).get(state.def.name));
         const delta = this.groupCounts(state, deltas);
-        for (const [group, now] of after) {
+        // A group the change emptied is absent from `after`: visit every group the change touched too.
+        for (const group of new Set([...after.keys(), ...delta.keys()])) {
+          const now = after.get(group) ?? { good: 0, total: 0 };
           const d = delta.get(group) ?? { good: 0, total: 0 };
           state.changeUnit(group, unit, { good: now.good - d.good, total: now.total - d.total }, now);
         }

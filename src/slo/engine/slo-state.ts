@@ -86,7 +86,8 @@ export class SloState {
   /** Adds (sign 1) or removes (sign −1) one unit's raw counts of a group to the windows that hold it. */
   applyUnit(group: number, unit: number, raw: Counts, sign: 1 | -1, only?: TrackedWindow): void {
     const counts = unitCounts(raw, this.def.budgeting);
-    if (counts.total === 0) return;
+    // A restated minute can lower good alone (a delta of total 0): only a change of nothing is skipped.
+    if (counts.total === 0 && counts.good === 0) return;
     this.addToWindows(group, unit, counts.good * sign, counts.total * sign, only);
   }
 

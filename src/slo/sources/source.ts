@@ -4,6 +4,7 @@
 // Adding a source = a folder under src/slo/sources/<name>/ with its schema, implementation and tests, and
 // one line in ./index.ts.
 import type { z } from 'zod';
+import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 
 /** What an SLO asks of a metric source (`indicator.ratio` in its YAML). */
@@ -63,6 +64,8 @@ export class SourceError extends Error {
 
 export interface SourceContext {
   logger: Logger;
+  /** What "now" is for completeBefore (default: the system clock). */
+  clock?: Clock;
   /** Environment for ${VAR} references already expanded by config loading; kept for sources that need more. */
   env: Readonly<Record<string, string | undefined>>;
 }
