@@ -2,6 +2,7 @@
 // probe once and print the results.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { GCP_PROJECT_ID } from '../lib/cloud-monitoring-client.js';
 import { parseDuration } from '../lib/duration.js';
 import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
@@ -28,6 +29,9 @@ export interface ProbeOptions {
   metricsHost: string;
   metricsPort: number;
   pollInterval: number;
+  exportCloudMonitoring?: string;
+  exportCloudMonitoringEmulator?: { host: string; port: number };
+  exportInterval: number;
 }
 
 export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitCode> {
@@ -44,6 +48,9 @@ export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitC
     metricsHost: options.metricsHost,
     metricsPort: options.metricsPort,
     pollMs: options.pollInterval,
+    exportCloudMonitoring: options.exportCloudMonitoring
+      ? { project: options.exportCloudMonitoring, emulator: options.exportCloudMonitoringEmulator, flushIntervalMs: options.exportInterval }
+      : undefined,
     logger,
   });
   io.out(`Vigil probe agent ${options.region}: metrics at ${agent.metricsUrl}/metrics\n`);
@@ -119,6 +126,24 @@ function pollInterval(value: string): number {
   return ms;
 }
 
+function exportInterval(value: string): number {
+  const ms = pollInterval(value);
+  if (ms < 5_000) throw new InvalidArgumentError('must be at least 5s (Cloud Monitoring takes one point per series per 5 s)');
+  return ms;
+}
+
+function projectId(value: string): string {
+  if (!GCP_PROJECT_ID.test(value)) throw new InvalidArgumentError('must be a Google Cloud project ID, e.g. my-project');
+  return value;
+}
+
+function hostPort(value: string): { host: string; port: number } {
+  const match = /^(.+):(\d{1,5})$/.exec(value);
+  const portNumber = Number(match?.[2]);
+  if (!match?.[1] || portNumber < 1 || portNumber > 65_535) throw new InvalidArgumentError('must be host:port, e.g. 127.0.0.1:8085');
+  return { host: match[1], port: portNumber };
+}
+
 export function registerProbe(program: Command, { io, setExit }: Cli): void {
   program
     .command('probe')
@@ -134,6 +159,9 @@ export function registerProbe(program: Command, { io, setExit }: Cli): void {
     .option('--metrics-host <host>', 'listen address of /metrics and /healthz', '127.0.0.1')
     .option('--metrics-port <port>', 'listen port of /metrics and /healthz, 0 for any free one', port, 9465)
     .option('--poll-interval <duration>', 'how often to pull definitions from the server', pollInterval, 30_000)
+    .option('--export-cloud-monitoring <project>', 'also export results to Cloud Monitoring custom metrics in this project (Application Default Credentials)', projectId)
+    .option('--export-interval <duration>', 'time between Cloud Monitoring writes, at least 5s', exportInterval, 60_000)
+    .option('--export-cloud-monitoring-emulator <host:port>', 'tests and emulators only: a plain-text local Monitoring API, no credentials sent', hostPort)
     .action(async (opts: ProbeOptions) => {
       setExit(await probeCommand(opts, io));
     });

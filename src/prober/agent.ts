@@ -3,7 +3,9 @@
 // on-disk spool; /metrics and /healthz are served on their own port.
 import path from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { MonitoringEmulator } from '../lib/cloud-monitoring-client.js';
 import type { Logger } from '../lib/logger.js';
+import { CloudMonitoringExporter } from './exporters/cloud-monitoring.js';
 import { ProberMetrics } from './metrics.js';
 import { type RunningMetricsServer, serveMetrics } from './metrics-server.js';
 import type { ProbeDefinition } from './model.js';
@@ -32,6 +34,8 @@ export interface AgentOptions {
   pollMs?: number;
   /** A batch is sealed at most this long after its first result (default 2 s). */
   batchAgeMs?: number;
+  /** Also export results to Cloud Monitoring as custom metrics (custom.googleapis.com/vigil/probe/…). */
+  exportCloudMonitoring?: { project: string; emulator?: MonitoringEmulator | undefined; flushIntervalMs?: number } | undefined;
   logger: Logger;
 }
 
@@ -69,6 +73,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       : null;
     if (spool) cleanups.push(() => spool.close());
     if (!server) logger.warn({ vantage: region }, 'no --server: results are only exposed in /metrics');
+    const exporter = options.exportCloudMonitoring ? new CloudMonitoringExporter({ ...options.exportCloudMonitoring, registry, logger }) : null;
+    if (exporter) cleanups.push(() => exporter.close());
     const running = new VantageProber({
       vantage: region,
       sink: server ? httpSink({ server, token: options.token }) : null,
@@ -76,6 +82,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       metrics,
       logger,
       batchAgeMs: options.batchAgeMs,
+      exporter,
     });
     prober = running;
     cleanups.push(() => running.close(0));
@@ -105,6 +112,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         await folder?.close();
         feed?.close();
         const tally = await running.close(graceMs);
+        await exporter?.close();
         await metricsServer.close();
         logger.info({ vantage: region, ...tally }, 'probe agent stopped');
         return tally;

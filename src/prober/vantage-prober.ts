@@ -20,6 +20,13 @@ export interface VantageProberOptions {
   timers?: Timers;
   /** A batch is sealed at most this long after its first result (default 2 s). */
   batchAgeMs?: number;
+  /** Hears every result as it is produced (e.g. the Cloud Monitoring exporter); must not block. */
+  exporter?: ResultExporter | null;
+}
+
+/** Something that exports results elsewhere; its owner (agent, server) closes it after the prober. */
+export interface ResultExporter {
+  record(result: ProbeResult): void;
 }
 
 /** What a prober did since it started, for its shutdown log line. */
@@ -68,6 +75,7 @@ export class VantageProber {
       onResult: (result: ProbeResult) => {
         this.tally.results++;
         this.shipper?.push(result);
+        options.exporter?.record(result);
       },
     });
   }
