@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatProblem } from '../config/problems.js';
 import { registerDrill } from './drill.js';
+import { registerExport } from './export.js';
 import { registerFailover } from './failover.js';
+import { registerImport } from './import.js';
 import { type Cli, type ExitCode, type Io, processIo } from './io.js';
 import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
@@ -24,6 +26,8 @@ const SUBCOMMANDS: ReadonlyArray<(program: Command, cli: Cli) => void> = [
   registerDrill,
   registerToken,
   registerUp,
+  registerExport,
+  registerImport,
 ];
 
 export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {

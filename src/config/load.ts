@@ -6,6 +6,7 @@ import type { ProbeDefinition } from '../prober/model.js';
 import type { SloDefinition } from '../slo/model.js';
 import { crossChecks } from './checks.js';
 import { KINDS, type LoadedItem } from './kinds/index.js';
+import { resolveOpenSloReferences } from './kinds/openslo-references.js';
 import { defaultConfig, type VigilConfig } from './kinds/vigil-config.js';
 import { ConfigError, countErrors, type Problem, sortProblems } from './problems.js';
 import { didYouMean } from './schema-problems.js';
@@ -52,7 +53,7 @@ async function collectFiles(target: string, optional: boolean, problems: Problem
   return nested.flat();
 }
 
-function dispatch(doc: YamlDocument): { item: LoadedItem | null; problems: Problem[] } {
+function dispatch(doc: YamlDocument): { item: LoadedItem | null; more?: LoadedItem[]; problems: Problem[] } {
   const value = doc.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { item: null, problems: [doc.problem([], 'expected a map with apiVersion, kind, metadata and spec')] };
@@ -84,6 +85,7 @@ export async function loadDefinitions(paths: readonly string[], options: LoadOpt
   const problems: Problem[] = [];
   const files = [...new Set((await Promise.all(paths.map((p) => collectFiles(p, options.optional ?? false, problems)))).flat())];
   const items: LoadedItem[] = [];
+  const documents: YamlDocument[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -94,11 +96,16 @@ export async function loadDefinitions(paths: readonly string[], options: LoadOpt
     }
     const parsed = parseYamlFile(file, text);
     problems.push(...parsed.problems);
-    for (const doc of parsed.documents) {
-      const loaded = dispatch(doc);
-      problems.push(...loaded.problems);
-      if (loaded.item) items.push(loaded.item);
-    }
+    documents.push(...parsed.documents);
+  }
+  // OpenSLO splits an SLO over documents (SLI, DataSource, AlertPolicy…) that may live in other files.
+  const openSlo = resolveOpenSloReferences(documents);
+  problems.push(...openSlo.problems);
+  for (const doc of openSlo.documents) {
+    const loaded = dispatch(doc);
+    problems.push(...loaded.problems);
+    if (loaded.item) items.push(loaded.item);
+    items.push(...(loaded.more ?? []));
   }
   problems.push(...(await crossChecks(items, root)));
   const configs = items.filter((i): i is Extract<LoadedItem, { type: 'config' }> => i.type === 'config');

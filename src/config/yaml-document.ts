@@ -39,6 +39,11 @@ export class YamlDocument {
     return { line, col };
   }
 
+  /** The same document and positions holding another value (references resolved into it, say). */
+  withValue(value: unknown): YamlDocument {
+    return new YamlDocument(this.file, value, this.root, this.lines, this.startOffset);
+  }
+
   problem(path: Path, message: string, options: { key?: boolean; severity?: ProblemSeverity } = {}): Problem {
     const { line, col } = this.position(path, options);
     return { file: this.file, line, col, severity: options.severity ?? 'error', message };

@@ -27,7 +27,8 @@ export type LoadedItem =
 export interface KindHandler {
   apiVersion: string;
   kind: string;
-  load(doc: YamlDocument): { item: LoadedItem | null; problems: Problem[] };
+  /** `more`: further items the same document declares (an OpenSLO SLO with several objectives). */
+  load(doc: YamlDocument): { item: LoadedItem | null; more?: LoadedItem[]; problems: Problem[] };
 }
 
 function parseWith<S extends z.ZodType>(
@@ -61,18 +62,17 @@ export const KINDS: readonly KindHandler[] = [
     load(doc) {
       const parsed = parseWith(openSloSchema, doc);
       if (!parsed.data) return { item: null, problems: parsed.problems };
-      const { definition, problems } = fromOpenSlo(parsed.data, doc);
-      if (!definition) return { item: null, problems };
-      return {
-        item: {
+      const { definitions, problems } = fromOpenSlo(parsed.data, doc);
+      const items = definitions.map(
+        (definition, i): LoadedItem => ({
           type: 'slo',
           definition,
           doc,
-          alertPaths: definition.alertWindows.map(() => ['spec', 'objectives', 0]),
+          alertPaths: definition.alertWindows.map(() => ['spec', 'objectives', i]),
           runbookPath: ['metadata', 'annotations', 'vigil/runbook'],
-        },
-        problems,
-      };
+        }),
+      );
+      return { item: items[0] ?? null, more: items.slice(1), problems };
     },
   },
   {

@@ -41,7 +41,7 @@ ${indicator('Prometheus')}  timeWindow: [{ duration: 7d, isRolling: true }]
     expect(slo).toMatchObject({
       name: 'search-availability',
       squad: 'search',
-      labels: { squad: 'search', tier: '2' },
+      labels: { tier: '2' },
       service: 'search-api',
       description: 'Search answers',
       objective: { num: 199n, den: 200n },
@@ -83,5 +83,70 @@ ${indicator('CloudMonitoring')}  timeWindow:
       indicator: { kind: 'ratio', source: 'cloud-monitoring' },
       runbook: null,
     });
+  });
+});
+
+const sloWith = (indicatorSpec: string, extra = '') => `apiVersion: openslo/v1
+kind: SLO
+metadata: { name: api, labels: { squad: core } }
+spec:
+  service: api
+  indicator:
+    spec:
+${indicatorSpec}
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives: [{ target: 0.99, op: lte, value: 250 }]
+${extra}`;
+
+describe('OpenSLO indicators and alert policies beyond the inline ratio', () => {
+  it('maps a Vigil thresholdMetric to a probe SLI with the objective value as latency threshold', async () => {
+    const { slo, problems } = await loadOne(sloWith('      thresholdMetric: { metricSource: { type: Vigil, spec: { probe: api-http } } }'));
+    expect(problems.filter((p) => p.includes('error'))).toEqual([]);
+    expect(slo?.indicator).toEqual({ kind: 'probe', probe: 'api-http', latencyThresholdMs: 250 });
+  });
+
+  it('refuses a bad metric from Cloud Monitoring, whose complement is no filter', async () => {
+    const { slo, problems } = await loadOne(
+      sloWith(`      ratioMetric:
+        bad: { metricSource: { type: CloudMonitoring, spec: { filter: 'metric.type="x" AND metric.labels.code="500"' } } }
+        total: { metricSource: { type: CloudMonitoring, spec: { filter: 'metric.type="x"' } } }`),
+    );
+    expect(slo).toBeUndefined();
+    expect(problems).toEqual(['9:14: error: bad is only mapped for Prometheus counter selectors: give good and total']);
+  });
+
+  it('maps inline burn-rate conditions to alert windows, short window a twelfth of the long one when alertAfter is absent', async () => {
+    const { slo } = await loadOne(
+      sloWith(
+        '      ratioMetric: { good: { metricSource: { type: Prometheus, spec: { query: ok_total } } }, total: { metricSource: { type: Prometheus, spec: { query: all_total } } } }',
+        `  alertPolicies:
+    - kind: AlertPolicy
+      metadata: { name: fast }
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata: { name: fast-burn }
+            spec: { severity: critical, condition: { kind: burnrate, op: gte, threshold: 10, lookbackWindow: 2h } }`,
+      ),
+    );
+    expect(slo?.alertWindows.map((w) => [w.severity, w.longMinutes, w.shortMinutes, w.threshold])).toEqual([
+      ['page', 120, 10, { kind: 'burnRate', value: { num: 10n, den: 1n } }],
+    ]);
+  });
+
+  it('keeps the default windows, with a warning, for an alert policy that is not a burn rate', async () => {
+    const { slo, problems } = await loadOne(
+      sloWith(
+        '      ratioMetric: { good: { metricSource: { type: Prometheus, spec: { query: ok_total } } }, total: { metricSource: { type: Prometheus, spec: { query: all_total } } } }',
+        `  alertPolicies:
+    - kind: AlertPolicy
+      spec: { conditions: [{ kind: AlertCondition, spec: { severity: page, condition: { kind: threshold, threshold: 1, lookbackWindow: 1h } } }] }`,
+      ),
+    );
+    expect(slo?.alertWindows).toHaveLength(4);
+    expect(problems.filter((p) => !p.includes('runbook'))).toEqual([
+      '13:7: warning: this alert policy is not an inline burnrate AlertCondition with a lookbackWindow: Vigil alerts with its default burn-rate windows instead',
+    ]);
   });
 });
