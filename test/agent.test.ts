@@ -4,21 +4,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getSlo } from './helpers/http.js';
 import { LoopbackTarget } from './helpers/loopback-target.js';
+import { probeSloYaml } from './helpers/probe-yaml.js';
 import { startVigil, type VigilProcess } from './helpers/processes.js';
 import { makeProject } from './helpers/project.js';
 import { metricSum, scrape } from './helpers/prom-text.js';
 import { waitFor } from './helpers/wait.js';
 
-const SLO = `apiVersion: vigil/v1
-kind: SLO
-metadata: { name: loop-availability, squad: core }
-spec:
-  service: loop
-  objective: 99
-  window: 7d
-  indicator: { probe: { name: loop-http } }
-  alerting: { runbook: runbooks/api.md }
-`;
+const SLO = probeSloYaml('loop-availability', 'loop-http');
 
 function probeYaml(urls: string[]): string {
   return `apiVersion: vigil/v1

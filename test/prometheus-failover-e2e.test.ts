@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/lib/logger.js';
 import { type RunningServer, startServer } from '../src/server/start.js';
-import { REGIONS, waitFor, weightsOnDisk } from './helpers/failover-project.js';
+import { REGIONS, triggerSlo, waitFor, weightsOnDisk } from './helpers/failover-project.js';
 import { makeProject } from './helpers/project.js';
 import { type PrometheusPeer, startPrometheus } from './helpers/prometheus-peer.js';
 
@@ -38,23 +38,9 @@ function counterTarget(): { server: Server; scrapes: () => number } {
   return { server, scrapes: () => scrapes };
 }
 
-const SLO = `apiVersion: vigil/v1
-kind: SLO
-metadata: { name: api, squad: core }
-spec:
-  service: api
-  objective: 99.9
-  window: 28d
-  regions: [eu-west1, us-central1, asia-east1]
-  indicator:
-    ratio:
-      source: prometheus
-      good: 'http_requests_total{job="api",code!~"5.."}'
-      total: 'http_requests_total{job="api"}'
-      regionLabel: region
-      vantageLabel: vantage
-  alerting: { runbook: runbooks/api.md }
-`;
+const SLO = triggerSlo(
+  `{ ratio: { source: prometheus, good: 'http_requests_total{job="api",code!~"5.."}', total: 'http_requests_total{job="api"}', regionLabel: region, vantageLabel: vantage } }`,
+);
 
 let target: ReturnType<typeof counterTarget>;
 let prometheus: PrometheusPeer;

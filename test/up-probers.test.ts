@@ -3,33 +3,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSlo, postJson } from './helpers/http.js';
 import { LoopbackTarget } from './helpers/loopback-target.js';
-import { httpProbeYaml } from './helpers/probe-yaml.js';
+import { httpProbeYaml, probeSloYaml } from './helpers/probe-yaml.js';
 import { startVigil } from './helpers/processes.js';
-import { makeProject } from './helpers/project.js';
+import { makeProject, upConfig } from './helpers/project.js';
 import { metricSum, scrape } from './helpers/prom-text.js';
 import { waitFor } from './helpers/wait.js';
 
-const SLO = `apiVersion: vigil/v1
-kind: SLO
-metadata: { name: loop-availability, squad: core }
-spec:
-  service: loop
-  objective: 99
-  window: 7d
-  regions: [eu-west1, us-central1]
-  indicator: { probe: { name: loop-http } }
-  alerting: { runbook: runbooks/api.md }
-`;
+const SLO = probeSloYaml('loop-availability', 'loop-http', ['eu-west1', 'us-central1']);
 
-const CONFIG = `apiVersion: vigil/v1
-kind: Config
-spec:
-  server: { port: 0 }
-  engine: { evaluationInterval: 1s }
-  regions:
-    eu-west1:    { weight: 100, capacity: 60 }
-    us-central1: { weight: 100, capacity: 60 }
-`;
+
+const CONFIG = upConfig();
 
 let target: LoopbackTarget;
 beforeAll(async () => {

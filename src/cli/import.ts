@@ -1,11 +1,11 @@
 // `vigil import sloth | openslo FILE...`: other tools' SLO specs as native vigil/v1 YAML, on stdout or one
 // file per SLO into --out DIR. What cannot be mapped is reported as file:line:col and the exit code is 1;
 // everything else is still written.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { readYamlFiles } from '../config/load.js';
 import { countErrors, formatProblem, type Problem, sortProblems } from '../config/problems.js';
-import { parseYamlFile, type YamlDocument } from '../config/yaml-document.js';
 import { importOpenSloDocuments } from '../interchange/openslo-import.js';
 import { importSlothDocument } from '../interchange/sloth-import.js';
 import { formatVigilSlos } from '../interchange/vigil-yaml.js';
@@ -22,23 +22,6 @@ export interface ImportedDocument {
   doc: Record<string, unknown>;
   at: SourcePosition;
   origin: string;
-}
-
-async function readDocuments(files: readonly string[], problems: Problem[]): Promise<YamlDocument[]> {
-  const documents: YamlDocument[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      problems.push({ file, line: 1, col: 1, severity: 'error', message: `cannot read: ${(error as Error).message}` });
-      continue;
-    }
-    const parsed = parseYamlFile(file, text);
-    problems.push(...parsed.problems);
-    documents.push(...parsed.documents);
-  }
-  return documents;
 }
 
 async function writeImported(slos: ImportedDocument[], problems: Problem[], options: ImportOptions, io: Io): Promise<ExitCode> {
@@ -62,7 +45,7 @@ async function writeImported(slos: ImportedDocument[], problems: Problem[], opti
 export async function importSlothCommand(files: string[], options: ImportOptions, io: Io): Promise<ExitCode> {
   const problems: Problem[] = [];
   const slos: ImportedDocument[] = [];
-  for (const doc of await readDocuments(files, problems)) {
+  for (const doc of await readYamlFiles(files, problems)) {
     const result = importSlothDocument(doc, { squad: options.squad });
     slos.push(...result.slos);
     problems.push(...result.problems);
@@ -72,7 +55,7 @@ export async function importSlothCommand(files: string[], options: ImportOptions
 
 export async function importOpenSloCommand(files: string[], options: ImportOptions, io: Io): Promise<ExitCode> {
   const problems: Problem[] = [];
-  const documents = await readDocuments(files, problems);
+  const documents = await readYamlFiles(files, problems);
   const result = importOpenSloDocuments(documents);
   problems.push(...result.problems);
   return writeImported(result.slos, problems, options, io);

@@ -79,12 +79,8 @@ function dispatch(doc: YamlDocument): { item: LoadedItem | null; more?: LoadedIt
   };
 }
 
-/** Loads every YAML document under `paths`. Never throws for bad input: problems are returned. */
-export async function loadDefinitions(paths: readonly string[], options: LoadOptions = {}): Promise<Definitions> {
-  const root = options.root ?? process.cwd();
-  const problems: Problem[] = [];
-  const files = [...new Set((await Promise.all(paths.map((p) => collectFiles(p, options.optional ?? false, problems)))).flat())];
-  const items: LoadedItem[] = [];
+/** Every YAML document of `files`, in order; a file that cannot be read or parsed adds its problems instead. */
+export async function readYamlFiles(files: readonly string[], problems: Problem[]): Promise<YamlDocument[]> {
   const documents: YamlDocument[] = [];
   for (const file of files) {
     let text: string;
@@ -98,6 +94,16 @@ export async function loadDefinitions(paths: readonly string[], options: LoadOpt
     problems.push(...parsed.problems);
     documents.push(...parsed.documents);
   }
+  return documents;
+}
+
+/** Loads every YAML document under `paths`. Never throws for bad input: problems are returned. */
+export async function loadDefinitions(paths: readonly string[], options: LoadOptions = {}): Promise<Definitions> {
+  const root = options.root ?? process.cwd();
+  const problems: Problem[] = [];
+  const files = [...new Set((await Promise.all(paths.map((p) => collectFiles(p, options.optional ?? false, problems)))).flat())];
+  const items: LoadedItem[] = [];
+  const documents = await readYamlFiles(files, problems);
   // OpenSLO splits an SLO over documents (SLI, DataSource, AlertPolicy…) that may live in other files.
   const openSlo = resolveOpenSloReferences(documents);
   problems.push(...openSlo.problems);

@@ -1,7 +1,10 @@
 // Checks that tie ratio SLOs to vigil.yaml's metric sources: the source an SLO pulls from is configured,
 // Prometheus queries are counter selectors (Vigil counts their raw samples), and a failover trigger fed by
 // metrics says which vantage measured (else it can never reach a quorum).
+import { DAY_MS, formatDuration, MINUTE_MS } from '../lib/duration.js';
 import { counterSelector, PromqlShapeError } from '../lib/promql-selector.js';
+import { longestPeriodMinutes } from '../slo/math/windows.js';
+import { SOURCE_KINDS } from '../slo/sources/index.js';
 import type { LoadedItem } from './kinds/index.js';
 import type { Problem } from './problems.js';
 
@@ -38,6 +41,26 @@ function triggersWithoutVantage(config: ConfigItem, slos: ReadonlyMap<string, Sl
   });
 }
 
+const span = (ms: number) => (ms >= DAY_MS && ms % DAY_MS === 0 ? `${ms / DAY_MS} days` : formatDuration(ms));
+
+/** A window longer than what the source keeps can never be filled: its oldest minutes are gone. */
+function retentionShorterThanWindow(config: ConfigItem, slos: readonly SloItem[]): Problem[] {
+  return slos.flatMap((slo): Problem[] => {
+    const indicator = slo.definition.indicator;
+    if (indicator.kind !== 'ratio' || !(indicator.source in config.config.sources)) return [];
+    const retentionMs = SOURCE_KINDS.get(indicator.source)?.declaredRetentionMs(config.config.sources[indicator.source]) ?? null;
+    const windowMs = longestPeriodMinutes(slo.definition) * MINUTE_MS;
+    if (retentionMs === null || retentionMs >= windowMs) return [];
+    return [
+      slo.doc.problem(
+        ['spec', 'window'],
+        `${indicator.source} keeps ${span(retentionMs)} but the window is up to ${span(windowMs)}: the SLI and budget can only count the last ${span(retentionMs)}`,
+        { severity: 'warning' },
+      ),
+    ];
+  });
+}
+
 /** Vigil reads the raw samples of a counter selector (also the one inside `sum(rate(…[w]))`); other expressions cannot be read so. */
 function selectorProblems(slo: SloItem): Problem[] {
   const indicator = slo.definition.indicator;
@@ -68,5 +91,5 @@ export function sourceProblems(items: readonly LoadedItem[]): Problem[] {
   // Without a vigil.yaml among the files (definitions checked on their own), there is no spec.sources to hold them to.
   const config = items.find((item): item is ConfigItem => item.type === 'config');
   if (!config) return shapes;
-  return [...shapes, ...unconfiguredSources(config, slos), ...items.filter((item): item is ConfigItem => item.type === 'config').flatMap((c) => triggersWithoutVantage(c, byName))];
+  return [...shapes, ...unconfiguredSources(config, slos), ...retentionShorterThanWindow(config, slos), ...items.filter((item): item is ConfigItem => item.type === 'config').flatMap((c) => triggersWithoutVantage(c, byName))];
 }

@@ -14,37 +14,54 @@ const labels = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()
 const alert = z.looseObject({ disable: z.boolean().optional() }).optional();
 const objective = z.number().gt(0, 'must be a percentage in (0, 100)').lt(100, 'must be a percentage in (0, 100)');
 
-const plainSlo = z.looseObject({
-  name: z.string().min(1),
-  objective,
-  description: z.string().optional(),
-  labels,
-  sli: z.looseObject({
-    events: z.looseObject({ error_query: z.string().min(1), total_query: z.string().min(1) }).optional(),
-    raw: z.unknown().optional(),
-    plugin: z.unknown().optional(),
-  }),
-  alerting: z.looseObject({ name: z.string().optional(), page_alert: alert, ticket_alert: alert }).optional(),
-});
+interface ReadAlerting {
+  name?: string;
+  pageDisabled: boolean;
+  ticketDisabled: boolean;
+}
+
+/**
+ * A Sloth SLO in either dialect; `events` and `alerting` spell their keys as the dialect does and are
+ * read into one shape, so the mapping below never asks which dialect it had.
+ */
+function sloSchema<E extends z.ZodType<{ error: string; total: string }>, A extends z.ZodType<ReadAlerting>>(events: E, alerting: A) {
+  return z.looseObject({
+    name: z.string().min(1),
+    objective,
+    description: z.string().optional(),
+    labels,
+    sli: z.looseObject({ events: events.optional(), raw: z.unknown().optional(), plugin: z.unknown().optional() }),
+    alerting: alerting.optional(),
+  });
+}
+
+type Alert = z.output<typeof alert>;
+
+function readAlerting(name: string | undefined, page: Alert, ticket: Alert): ReadAlerting {
+  return { name, pageDisabled: page?.disable === true, ticketDisabled: ticket?.disable === true };
+}
+
+const query = z.string().min(1);
+
+const plainSlo = sloSchema(
+  z.looseObject({ error_query: query, total_query: query }).transform((e) => ({ error: e.error_query, total: e.total_query })),
+  z
+    .looseObject({ name: z.string().optional(), page_alert: alert, ticket_alert: alert })
+    .transform((a) => readAlerting(a.name, a.page_alert, a.ticket_alert)),
+);
+
+const k8sSlo = sloSchema(
+  z.looseObject({ errorQuery: query, totalQuery: query }).transform((e) => ({ error: e.errorQuery, total: e.totalQuery })),
+  z
+    .looseObject({ name: z.string().optional(), pageAlert: alert, ticketAlert: alert })
+    .transform((a) => readAlerting(a.name, a.pageAlert, a.ticketAlert)),
+);
 
 export const slothSpecSchema = z.looseObject({
   version: z.literal('prometheus/v1'),
   service: z.string().min(1),
   labels,
   slos: z.array(plainSlo).min(1, 'must list at least one SLO'),
-});
-
-const k8sSlo = z.looseObject({
-  name: z.string().min(1),
-  objective,
-  description: z.string().optional(),
-  labels,
-  sli: z.looseObject({
-    events: z.looseObject({ errorQuery: z.string().min(1), totalQuery: z.string().min(1) }).optional(),
-    raw: z.unknown().optional(),
-    plugin: z.unknown().optional(),
-  }),
-  alerting: z.looseObject({ name: z.string().optional(), pageAlert: alert, ticketAlert: alert }).optional(),
 });
 
 export const slothK8sSchema = z.looseObject({
@@ -83,52 +100,40 @@ const SLOTH_WINDOWS = [
 
 const SQUAD_LABELS = ['squad', 'team', 'owner'] as const;
 
+function toSlothSlos(
+  spec: { labels?: Record<string, string>; slos: Array<z.output<typeof plainSlo>> },
+  path: Path,
+  queryKeys: { error: string; total: string },
+): SlothSlo[] {
+  return spec.slos.map((s, i) => ({
+    name: s.name,
+    objective: s.objective,
+    description: s.description,
+    labels: { ...spec.labels, ...s.labels },
+    events: s.sli.events,
+    hasRaw: s.sli.raw !== undefined,
+    hasPlugin: s.sli.plugin !== undefined,
+    pageDisabled: s.alerting?.pageDisabled ?? false,
+    ticketDisabled: s.alerting?.ticketDisabled ?? false,
+    alertName: s.alerting?.name,
+    path: [...path, i],
+    errorKey: queryKeys.error,
+    totalKey: queryKeys.total,
+  }));
+}
+
 function normalize(doc: YamlDocument): { service: string; slos: SlothSlo[] } | { problems: Problem[] } {
   const value = doc.value as Record<string, unknown> | null;
   if (value && value.kind === 'PrometheusServiceLevel') {
     const parsed = slothK8sSchema.safeParse(value);
     if (!parsed.success) return { problems: schemaProblems(doc, slothK8sSchema, parsed.error.issues) };
     const { spec } = parsed.data;
-    return {
-      service: spec.service,
-      slos: spec.slos.map((s, i) => ({
-        name: s.name,
-        objective: s.objective,
-        description: s.description,
-        labels: { ...spec.labels, ...s.labels },
-        events: s.sli.events ? { error: s.sli.events.errorQuery, total: s.sli.events.totalQuery } : undefined,
-        hasRaw: s.sli.raw !== undefined,
-        hasPlugin: s.sli.plugin !== undefined,
-        pageDisabled: s.alerting?.pageAlert?.disable === true,
-        ticketDisabled: s.alerting?.ticketAlert?.disable === true,
-        alertName: s.alerting?.name,
-        path: ['spec', 'slos', i],
-        errorKey: 'errorQuery',
-        totalKey: 'totalQuery',
-      })),
-    };
+    return { service: spec.service, slos: toSlothSlos(spec, ['spec', 'slos'], { error: 'errorQuery', total: 'totalQuery' }) };
   }
   const parsed = slothSpecSchema.safeParse(value);
   if (!parsed.success) return { problems: schemaProblems(doc, slothSpecSchema, parsed.error.issues) };
   const spec = parsed.data;
-  return {
-    service: spec.service,
-    slos: spec.slos.map((s, i) => ({
-      name: s.name,
-      objective: s.objective,
-      description: s.description,
-      labels: { ...spec.labels, ...s.labels },
-      events: s.sli.events ? { error: s.sli.events.error_query, total: s.sli.events.total_query } : undefined,
-      hasRaw: s.sli.raw !== undefined,
-      hasPlugin: s.sli.plugin !== undefined,
-      pageDisabled: s.alerting?.page_alert?.disable === true,
-      ticketDisabled: s.alerting?.ticket_alert?.disable === true,
-      alertName: s.alerting?.name,
-      path: ['slos', i],
-      errorKey: 'error_query',
-      totalKey: 'total_query',
-    })),
-  };
+  return { service: spec.service, slos: toSlothSlos(spec, ['slos'], { error: 'error_query', total: 'total_query' }) };
 }
 
 /** Sloth's `{{.window}}` placeholder stands for a range; any range parses the same. */

@@ -21,6 +21,7 @@ import type { Logger } from '../lib/logger.js';
 import { AlertWatch } from '../notify/alert-watch.js';
 import { drillNotices } from '../notify/drill-notices.js';
 import { notificationsFromConfig } from '../notify/notifications-from-config.js';
+import { exporterFromConfig } from '../prober/exporters/schema.js';
 import { budgetSpent } from '../slo/budget-spent.js';
 import { SloEngine } from '../slo/engine/engine.js';
 import { longestPeriodMinutes } from '../slo/math/windows.js';
@@ -289,7 +290,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     notifications.setServer(url);
 
     if (options.inProcessProbers) {
+      const exportConfig = config.export['cloud-monitoring'];
+      const exporter = exportConfig ? exporterFromConfig(exportConfig, { registry: metrics.registry, logger }) : null;
+      // The exporter's last write carries what the probers produced: it closes after them.
+      if (exporter) {
+        parts.add(async () => {
+          await exporter.close();
+        });
+      }
       const probers = await startInProcessProbers({
+        exporter,
         vantages: vantagesOf(config),
         demoServices: config.demo?.services,
         catalog,

@@ -41,3 +41,21 @@ export function loadSlo(yamlText: string, file = 'inline.yaml'): SloDefinition {
   }
   return loaded.item.definition;
 }
+
+export interface PlaybackSloInput {
+  window: string;
+  regions: string[];
+  ratio: Record<string, unknown>;
+}
+
+/** The media squad's playback SLO at 99 %, its ratio read from a metric source, as the source tests use it. */
+export function playbackSlo({ window, regions, ratio }: PlaybackSloInput): SloDefinition {
+  return loadSlo(
+    stringify({
+      apiVersion: 'vigil/v1',
+      kind: 'SLO',
+      metadata: { name: 'playback', squad: 'media' },
+      spec: { service: 'playback-api', objective: 99, window, regions, indicator: { ratio } },
+    }),
+  );
+}

@@ -6,7 +6,9 @@ import { makeProject } from './project.js';
 
 export const REGIONS = ['eu-west1', 'us-central1', 'asia-east1'] as const;
 
-export const TRIGGER_SLO = `apiVersion: vigil/v1
+/** The api SLO the failover triggers name, over the three regions, with `indicator` given as flow YAML. */
+export function triggerSlo(indicator: string): string {
+  return `apiVersion: vigil/v1
 kind: SLO
 metadata: { name: api, squad: core }
 spec:
@@ -14,9 +16,12 @@ spec:
   objective: 99.9
   window: 28d
   regions: [eu-west1, us-central1, asia-east1]
-  indicator: { events: {} }
+  indicator: ${indicator}
   alerting: { runbook: runbooks/api.md }
 `;
+}
+
+export const TRIGGER_SLO = triggerSlo('{ events: {} }');
 
 export interface FailoverProjectOptions {
   mode?: 'auto' | 'manual' | 'dry-run';

@@ -34,13 +34,16 @@ function loadMetricService(): ServiceClientConstructor {
   return v3.MetricService as ServiceClientConstructor;
 }
 
+const noSeries = (): ListTimeSeriesResponse => ({ timeSeries: [], nextPageToken: '' });
+const accepted = (): Record<string, never> => ({});
+
 export class FakeMetricService {
   readonly listRequests: ListTimeSeriesRequest[] = [];
   readonly createRequests: CreateTimeSeriesRequest[] = [];
   /** Answers ListTimeSeries; default: no series. */
-  onList: (request: ListTimeSeriesRequest) => Answer<ListTimeSeriesResponse> = () => ({ timeSeries: [], nextPageToken: '' });
+  onList: (request: ListTimeSeriesRequest) => Answer<ListTimeSeriesResponse> = noSeries;
   /** Answers CreateTimeSeries; default: accepted. */
-  onCreate: (request: CreateTimeSeriesRequest) => Answer<Record<string, never>> = () => ({});
+  onCreate: (request: CreateTimeSeriesRequest) => Answer<Record<string, never>> = accepted;
 
   private constructor(
     private readonly server: Server,
@@ -48,6 +51,8 @@ export class FakeMetricService {
   ) {}
 
   static async start(): Promise<FakeMetricService> {
+    // Without this the real client first looks for a GCE metadata server to learn the project and credentials.
+    process.env.METADATA_SERVER_DETECTION = 'none';
     const server = new Server();
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
@@ -69,6 +74,14 @@ export class FakeMetricService {
   /** The source/exporter `emulator` setting that points the real client here. */
   get emulator(): { host: string; port: number } {
     return { host: '127.0.0.1', port: this.port };
+  }
+
+  /** Forgets the recorded requests and the scripted answers, for the next test. */
+  reset(): void {
+    this.listRequests.length = 0;
+    this.createRequests.length = 0;
+    this.onList = noSeries;
+    this.onCreate = accepted;
   }
 
   async close(): Promise<void> {

@@ -13,3 +13,17 @@ spec:
 ${targets.map(([region, url]) => `    - { region: ${region}, url: "${url}" }`).join('\n')}
 `;
 }
+
+/** A probe SLO (objective 99 over 7 days, squad core) fed by the probe's results. */
+export function probeSloYaml(name: string, probe: string, regions?: readonly string[]): string {
+  return `apiVersion: vigil/v1
+kind: SLO
+metadata: { name: ${name}, squad: core }
+spec:
+  service: loop
+  objective: 99
+  window: 7d
+${regions ? `  regions: [${regions.join(', ')}]\n` : ''}  indicator: { probe: { name: ${probe} } }
+  alerting: { runbook: runbooks/api.md }
+`;
+}

@@ -28,3 +28,14 @@ export function makeProject(options: { slos?: string; config?: string } = {}): s
   );
   return dir;
 }
+
+/** Two regions, each probing from its own in-process prober; `extra` is more of spec. */
+export const upConfig = (extra = '') => `apiVersion: vigil/v1
+kind: Config
+spec:
+  server: { port: 0 }
+  engine: { evaluationInterval: 1s }
+  regions:
+    eu-west1:    { weight: 100, capacity: 60 }
+    us-central1: { weight: 100, capacity: 60 }
+${extra}`;

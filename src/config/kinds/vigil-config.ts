@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { blackoutsSpec, drillsSpec } from '../../failover/drills/schema.js';
 import { PROVIDER_KINDS } from '../../failover/providers/index.js';
 import { NOTIFIER_KINDS } from '../../notify/index.js';
+import { cloudMonitoringExportSchema } from '../../prober/exporters/schema.js';
 import { SEVERITIES } from '../../slo/model.js';
 import { SOURCE_KINDS } from '../../slo/sources/index.js';
 import { byKind, duration, rfc1123Label } from '../fields.js';
@@ -110,6 +111,8 @@ export const vigilConfigSchema = z.strictObject({
       regions: z.record(rfc1123Label, regionSpec).default({}),
       /** Where ratio SLOs' metrics are pulled from (`indicator.ratio.source` names one of these). */
       sources: sourcesSpec,
+      /** Where probe results are exported besides /metrics (the in-process probers of `vigil up`). */
+      export: z.strictObject({ 'cloud-monitoring': cloudMonitoringExportSchema.optional() }).prefault({}),
       /** Prober regions `vigil up` runs in-process; default: every region. */
       vantages: z.array(rfc1123Label).optional(),
       failover: failoverSpec,

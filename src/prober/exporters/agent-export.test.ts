@@ -18,7 +18,6 @@ describe('vigil probe with --export-cloud-monitoring', () => {
   let target: LoopbackTarget;
 
   beforeAll(async () => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await FakeMetricService.start();
     target = await new LoopbackTarget().start();
   });
@@ -27,10 +26,11 @@ describe('vigil probe with --export-cloud-monitoring', () => {
     await fake.close();
   });
 
-  it('exports every attempt it made, counted once, when it stops', async () => {
+  /** An agent in us-central1 whose one probe checks the loopback target as eu-west1, exporting to the fake. */
+  async function startExportingAgent() {
     const dir = mkdtempSync(path.join(tmpdir(), 'vigil-export-'));
     writeFileSync(path.join(dir, 'loop.yaml'), httpProbeYaml('loop-http', [['eu-west1', `${target.url}/health`]]));
-    const agent = await startAgent({
+    return startAgent({
       region: 'us-central1',
       probesDir: dir,
       spoolDir: dir,
@@ -39,6 +39,10 @@ describe('vigil probe with --export-cloud-monitoring', () => {
       exportCloudMonitoring: { project: 'my-project', emulator: fake.emulator },
       logger: silentLogger(),
     });
+  }
+
+  it('exports every attempt it made, counted once, when it stops', async () => {
+    const agent = await startExportingAgent();
     await waitFor(() => agent.prober.summary().results >= 3, 'three probe results');
     const tally = await agent.close(0);
     const totals = fake.createRequests.flatMap((r) => r.timeSeries ?? []).filter((s) => s.metric?.type === PROBE_TOTAL_METRIC);
@@ -47,17 +51,7 @@ describe('vigil probe with --export-cloud-monitoring', () => {
   });
 
   it('serves the exporter counters beside the probe metrics', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-export-'));
-    writeFileSync(path.join(dir, 'loop.yaml'), httpProbeYaml('loop-http', [['eu-west1', `${target.url}/health`]]));
-    const agent = await startAgent({
-      region: 'us-central1',
-      probesDir: dir,
-      spoolDir: dir,
-      metricsHost: '127.0.0.1',
-      metricsPort: 0,
-      exportCloudMonitoring: { project: 'my-project', emulator: fake.emulator },
-      logger: silentLogger(),
-    });
+    const agent = await startExportingAgent();
     try {
       const text = await scrape(`${agent.metricsUrl}/metrics`);
       expect(metricSum(text, 'vigil_export_dropped_total', { exporter: 'cloud-monitoring' })).toBe(0);

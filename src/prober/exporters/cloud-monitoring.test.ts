@@ -54,7 +54,6 @@ describe('Cloud Monitoring exporter against a fake MetricService', () => {
   let registry: Registry;
 
   beforeAll(async () => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await FakeMetricService.start();
   });
   afterAll(async () => {
@@ -63,8 +62,7 @@ describe('Cloud Monitoring exporter against a fake MetricService', () => {
   afterEach(async () => {
     await exporter?.close();
     exporter = undefined;
-    fake.createRequests.length = 0;
-    fake.onCreate = () => ({});
+    fake.reset();
   });
 
   function createExporter(options: Partial<CloudMonitoringExporterOptions> = {}): CloudMonitoringExporter {

@@ -20,7 +20,6 @@ describe('probe results through Cloud Monitoring and back', () => {
   let fake: FakeMetricService;
 
   beforeAll(async () => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await FakeMetricService.start();
     new FakeTimeSeriesStore().attach(fake);
   });

@@ -75,6 +75,8 @@ export interface SourceKind<Config> {
   kind: string;
   /** Schema of `spec.sources.<kind>`, used by `vigil validate`. */
   schema: z.ZodType<Config>;
+  /** The retention `vigil validate` can know without calling the source (a documented limit or a config field). */
+  declaredRetentionMs?(config: Config): number | null;
   create(config: Config, context: SourceContext): MetricSource;
 }
 
@@ -82,9 +84,15 @@ export interface SourceKind<Config> {
 export interface AnySourceKind {
   kind: string;
   schema: z.ZodType;
+  declaredRetentionMs(config: unknown): number | null;
   create(config: unknown, context: SourceContext): MetricSource;
 }
 
 export function defineSource<Config>(kind: SourceKind<Config>): AnySourceKind {
-  return { kind: kind.kind, schema: kind.schema, create: (config, context) => kind.create(config as Config, context) };
+  return {
+    kind: kind.kind,
+    schema: kind.schema,
+    declaredRetentionMs: (config) => kind.declaredRetentionMs?.(config as Config) ?? null,
+    create: (config, context) => kind.create(config as Config, context),
+  };
 }

@@ -40,7 +40,6 @@ describe('cloud-monitoring source against a fake MetricService', () => {
   const clock = new ManualClock((START + 60) * MINUTE_MS);
 
   beforeAll(async () => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await FakeMetricService.start();
   });
   afterAll(async () => {
@@ -49,8 +48,7 @@ describe('cloud-monitoring source against a fake MetricService', () => {
   afterEach(async () => {
     await source?.close();
     source = undefined;
-    fake.listRequests.length = 0;
-    fake.onList = () => ({ timeSeries: [], nextPageToken: '' });
+    fake.reset();
   });
 
   function createSource(config: Record<string, unknown> = {}): CloudMonitoringSource {

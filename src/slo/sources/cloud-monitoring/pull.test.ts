@@ -2,21 +2,14 @@
 // chunks and pages from a fake MetricService that aligns and sums like Cloud Monitoring, an outage that
 // shows no data and is backfilled once it ends, and minutes re-read without being counted twice.
 import { status } from '@grpc/grpc-js';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { seeded } from '../../../../test/helpers/counter-data.js';
-import { loadSlo } from '../../../../test/helpers/definitions.js';
+import { playbackSlo } from '../../../../test/helpers/definitions.js';
 import { FakeMetricService } from '../../../../test/helpers/fake-metric-service.js';
 import { alignedDeltaAnswer, type KnownSeries } from '../../../../test/helpers/metric-service-data.js';
+import { startPullRig } from '../../../../test/helpers/source-pull.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { MINUTE_MS } from '../../../lib/duration.js';
-import { silentLogger } from '../../../lib/logger.js';
-import { BucketStore } from '../../../store/bucket-store.js';
-import { openDatabase } from '../../../store/database.js';
-import { SourceProgressStore } from '../../../store/source-progress-store.js';
-import { SloEngine } from '../../engine/engine.js';
-import { SourcePuller } from '../puller.js';
 import { CloudMonitoringSource } from './cloud-monitoring.js';
 import { cloudMonitoringSourceSchema } from './schema.js';
 
@@ -68,26 +61,16 @@ function expectedTotals(region: string, beforeMinute: number): { good: number; t
   return { good, total };
 }
 
-const SLO = loadSlo(
-  stringify({
-    apiVersion: 'vigil/v1',
-    kind: 'SLO',
-    metadata: { name: 'playback', squad: 'media' },
-    spec: {
-      service: 'playback-api',
-      objective: 99,
-      window: '7d',
-      regions: ['eu-west1', 'us-central1'],
-      indicator: { ratio: { source: 'cloud-monitoring', good: GOOD, total: TOTAL, regionLabel: 'metric.label.region' } },
-    },
-  }),
-);
+const SLO = playbackSlo({
+  window: '7d',
+  regions: ['eu-west1', 'us-central1'],
+  ratio: { source: 'cloud-monitoring', good: GOOD, total: TOTAL, regionLabel: 'metric.label.region' },
+});
 
 describe('pulling Cloud Monitoring into the store', () => {
   let fake: FakeMetricService;
 
   beforeAll(async () => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await FakeMetricService.start();
   });
   afterAll(async () => {
@@ -95,22 +78,10 @@ describe('pulling Cloud Monitoring into the store', () => {
   });
 
   it("gives the engine each region's exact good, total and SLI; an outage is backfilled; re-pulled minutes count once", async () => {
-    const db = openDatabase(':memory:');
-    const store = new BucketStore(db);
-    const registry = new Registry();
     const clock = new ManualClock((START_MINUTE + 3 * 1_440) * MINUTE_MS + 30_000);
     const config = cloudMonitoringSourceSchema.parse({ project: 'my-project', emulator: fake.emulator, pageSize: 1_000 });
-    const engine = new SloEngine({ store, definitions: [SLO] });
-    const puller = new SourcePuller({
-      store,
-      progress: new SourceProgressStore(db),
-      sources: new Map([['cloud-monitoring', new CloudMonitoringSource(config, { clock })]]),
-      definitions: [SLO],
-      clock,
-      logger: silentLogger(),
-      intervalMs: 60_000,
-      registry,
-    });
+    const rig = startPullRig({ slo: SLO, sourceKind: 'cloud-monitoring', source: new CloudMonitoringSource(config, { clock }), clock });
+    const { store, registry, engine, puller } = rig;
     const check = (beforeMinute: number) => {
       const report = engine.evaluate(clock.now());
       for (const region of ['eu-west1', 'us-central1']) {
@@ -146,9 +117,7 @@ describe('pulling Cloud Monitoring into the store', () => {
       await puller.pull();
       check(START_MINUTE + MINUTES);
     } finally {
-      await puller.close();
-      engine.close();
-      db.close();
+      await rig.close();
     }
   }, 60_000);
 });

@@ -1,18 +1,12 @@
 // The Prometheus source against a real Prometheus (Debian's), loaded through promtool with counters whose
 // events are known: several series per region and vantage, a counter reset, missed scrapes, a second job.
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { type CounterSeriesSpec, counterData, seeded } from '../../../../test/helpers/counter-data.js';
-import { loadSlo } from '../../../../test/helpers/definitions.js';
+import { playbackSlo } from '../../../../test/helpers/definitions.js';
 import { type PrometheusPeer, startPrometheus } from '../../../../test/helpers/prometheus-peer.js';
+import { startPullRig } from '../../../../test/helpers/source-pull.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { silentLogger } from '../../../lib/logger.js';
-import { BucketStore } from '../../../store/bucket-store.js';
-import { openDatabase } from '../../../store/database.js';
-import { SourceProgressStore } from '../../../store/source-progress-store.js';
-import { SloEngine } from '../../engine/engine.js';
-import { SourcePuller } from '../puller.js';
 import { type MinuteCount, type RatioQuery, SourceError } from '../source.js';
 import { PrometheusSource } from './prometheus.js';
 import { prometheusSchema } from './schema.js';
@@ -99,20 +93,11 @@ const QUERY: RatioQuery = {
   vantageLabel: 'vantage',
 };
 
-const SLO = loadSlo(
-  stringify({
-    apiVersion: 'vigil/v1',
-    kind: 'SLO',
-    metadata: { name: 'playback', squad: 'media' },
-    spec: {
-      service: 'playback-api',
-      objective: 99,
-      window: '1d',
-      regions: ['eu', 'us'],
-      indicator: { ratio: { source: 'prometheus', good: QUERY.good, total: QUERY.total, regionLabel: 'region', vantageLabel: 'vantage' } },
-    },
-  }),
-);
+const SLO = playbackSlo({
+  window: '1d',
+  regions: ['eu', 'us'],
+  ratio: { source: 'prometheus', good: QUERY.good, total: QUERY.total, regionLabel: 'region', vantageLabel: 'vantage' },
+});
 
 let prometheus: PrometheusPeer;
 const clock = new ManualClock(START + (MINUTES + 10) * 60_000);
@@ -170,21 +155,8 @@ describe('the Prometheus source on real counters', () => {
 
 describe('pulling into the store', () => {
   it("gives the engine each region's exact good, total and SLI; an outage is backfilled; re-pulled minutes count once", async () => {
-    const db = openDatabase(':memory:');
-    const store = new BucketStore(db);
-    const progress = new SourceProgressStore(db);
-    const registry = new Registry();
-    const engine = new SloEngine({ store, definitions: [SLO] });
-    const puller = new SourcePuller({
-      store,
-      progress,
-      sources: new Map([['prometheus', source({ maxChunk: '45m' })]]),
-      definitions: [SLO],
-      clock,
-      logger: silentLogger(),
-      intervalMs: 60_000,
-      registry,
-    });
+    const rig = startPullRig({ slo: SLO, sourceKind: 'prometheus', source: source({ maxChunk: '45m' }), clock });
+    const { store, registry, engine, puller } = rig;
     const expected = expectedCounts();
     try {
       clock.set(START + 60 * 60_000 + 30_000);
@@ -223,9 +195,7 @@ describe('pulling into the store', () => {
       await puller.pull();
       check();
     } finally {
-      await puller.close();
-      engine.close();
-      db.close();
+      await rig.close();
     }
   }, 120_000);
 });

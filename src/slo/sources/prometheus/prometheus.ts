@@ -88,5 +88,6 @@ function selectorOf(query: string): string {
 export const prometheusSource = defineSource<PrometheusConfig>({
   kind: 'prometheus',
   schema: prometheusSchema,
+  declaredRetentionMs: (config) => config.retention ?? null,
   create: (config, context) => new PrometheusSource(config, context),
 });

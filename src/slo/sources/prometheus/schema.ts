@@ -19,6 +19,11 @@ export const prometheusSchema = z.strictObject({
   settle: duration({ min: 0 }).default(2 * 60_000),
   /** Longest span one read asks for: bounds the raw samples in one response (6h of 15s scrapes: 1,440 a series). */
   maxChunk: duration({ min: 60_000, wholeMinutes: true }).default(6 * 3_600_000),
+  /**
+   * What the server keeps (its --storage.tsdb.retention.time), for `vigil validate` to warn about windows
+   * longer than that; at run time the server's own answer is used.
+   */
+  retention: duration({ min: 60_000 }).optional(),
 });
 
 export type PrometheusConfig = z.output<typeof prometheusSchema>;
