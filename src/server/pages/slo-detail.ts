@@ -32,7 +32,7 @@ function sourceNotices(source: SloSourceStatus | null): string {
   const notices = source.warnings.map((w) => `<p class="notice">${escapeHtml(w)}</p>`);
   if (source.lastError !== null) {
     notices.unshift(
-      `<p class="notice error">Reading ${escapeHtml(source.source)} failed${source.lastErrorAt ? ` at ${isoTime(source.lastErrorAt)}` : ''}: ${escapeHtml(source.lastError)}. Minutes it could not read show as no data; they are read again once it answers (read up to ${isoTime(source.completeBefore)}).</p>`,
+      `<p class="notice error">Reading ${escapeHtml(source.source)} failed${source.lastErrorAt ? ` at ${isoTime(source.lastErrorAt)}` : ''}: ${escapeHtml(source.lastError)}. Minutes it could not read show as no data; they are read again once it answers (${source.lastSuccessAt === null ? 'nothing read yet' : `read up to ${isoTime(source.completeBefore)}`}).</p>`,
     );
   }
   return notices.join('\n');
