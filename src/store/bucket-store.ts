@@ -1,5 +1,5 @@
 // Good/total counts per (SLO, target region, vantage region, minute): the one representation every
-// source reduces to. Writes commit before they return; listeners hear of each committed change.
+// source reduces to. Writes commit before they return; listeners hear of each committed change to a bucket.
 import { MINUTE_MS } from '../lib/duration.js';
 import type { Db } from './database.js';
 
@@ -49,11 +49,13 @@ export type ChangeListener = (changes: readonly BucketChange[]) => void;
 export interface AddResult {
   /** False when the batch id was seen before: nothing was added again. */
   applied: boolean;
+  /** One per bucket the batch touched, with the batch's sums for it. */
   changes: BucketChange[];
 }
 
 export class BucketStore {
-  private readonly seriesIds = new Map<string, number>();
+  /** slo → target region → vantage → id: nested, so a lookup per event builds no key string. */
+  private readonly seriesIds = new Map<string, Map<string, Map<string, number>>>();
   private readonly seriesById = new Map<number, Series>();
   private readonly listeners = new Set<ChangeListener>();
 
@@ -122,12 +124,29 @@ export class BucketStore {
         if (this.findBatch.get(batchId)) return false;
         this.insertBatch.run(batchId, Date.now(), records.length);
       }
+      // Thousands of events fall into a few hundred buckets: one upsert (and one change) per bucket.
+      const bySeries = new Map<number, Map<number, BucketChange>>();
       for (const r of records) {
+        // Checked per record, as the table's CHECK did before buckets were summed: a bad record fails the batch.
+        if (!(r.good >= 0 && r.good <= r.total)) throw new RangeError(`bad counts for ${r.slo}: good ${r.good}, total ${r.total} (need 0 ≤ good ≤ total)`);
         const seriesId = this.seriesIdFor(r, created);
         const minute = Math.floor(r.ts / MINUTE_MS);
-        this.upsertBucket.run(minute, seriesId, r.good, r.total);
-        changes.push({ seriesId, minute, good: r.good, total: r.total });
+        let byMinute = bySeries.get(seriesId);
+        if (byMinute === undefined) {
+          byMinute = new Map();
+          bySeries.set(seriesId, byMinute);
+        }
+        const bucket = byMinute.get(minute);
+        if (bucket === undefined) {
+          const change = { seriesId, minute, good: r.good, total: r.total };
+          byMinute.set(minute, change);
+          changes.push(change);
+        } else {
+          bucket.good += r.good;
+          bucket.total += r.total;
+        }
       }
+      for (const c of changes) this.upsertBucket.run(c.minute, c.seriesId, c.good, c.total);
       return true;
     })();
     // Only now is a new series known to exist: a rolled-back transaction leaves the cache untouched.
@@ -251,8 +270,10 @@ export class BucketStore {
   }
 
   private seriesIdFor(key: SeriesKey, created: Map<string, Series>): number {
+    const cached = this.seriesIds.get(key.slo)?.get(key.targetRegion)?.get(key.vantage);
+    if (cached !== undefined) return cached;
     const text = seriesKeyText(key);
-    const known = this.seriesIds.get(text) ?? created.get(text)?.id;
+    const known = created.get(text)?.id;
     if (known !== undefined) return known;
     const { id } = this.insertSeries.get(key.slo, key.targetRegion, key.vantage) as { id: number };
     created.set(text, { id, slo: key.slo, targetRegion: key.targetRegion, vantage: key.vantage });
@@ -260,7 +281,17 @@ export class BucketStore {
   }
 
   private remember(series: Series): void {
-    this.seriesIds.set(seriesKeyText(series), series.id);
+    let byRegion = this.seriesIds.get(series.slo);
+    if (byRegion === undefined) {
+      byRegion = new Map();
+      this.seriesIds.set(series.slo, byRegion);
+    }
+    let byVantage = byRegion.get(series.targetRegion);
+    if (byVantage === undefined) {
+      byVantage = new Map();
+      byRegion.set(series.targetRegion, byVantage);
+    }
+    byVantage.set(series.vantage, series.id);
     this.seriesById.set(series.id, series);
   }
 }
