@@ -12,6 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Pool } from 'undici';
 import { MIGRATIONS } from '../src/store/migrations.js';
+import { serverUrl } from './server-url.js';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -81,21 +82,7 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; url: str
   const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}`] : [];
   const args = [...profile, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', path.join(dir, 'vigil.yaml'), '--host', '127.0.0.1', '--port', '0'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output.slice(-2000)}`)), 30_000);
-    const look = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', look);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output.slice(-2000)}`)));
-  });
+  const url = await serverUrl(child, /(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
   return { child, url };
 }
 

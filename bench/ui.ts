@@ -10,6 +10,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { BucketStore } from '../src/store/bucket-store.js';
 import { openDatabase } from '../src/store/database.js';
+import { serverUrl } from './server-url.js';
 
 const SLOS = Number(process.env.BENCH_SLOS ?? 1000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 28);
@@ -72,21 +73,7 @@ function seed(dataDir: string, now: number): number {
 async function startServer(dir: string): Promise<{ child: ChildProcess; url: string; startedMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config', path.join(dir, 'vigil.yaml'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 10 minutes:\n${output.slice(-2000)}`)), 600_000);
-    const look = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', look);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output.slice(-2000)}`)));
-  });
+  const url = await serverUrl(child, /"url":"(http:\/\/[^"]+)"/, 600_000);
   return { child, url, startedMs: performance.now() - started };
 }
 

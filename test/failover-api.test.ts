@@ -1,10 +1,10 @@
 import { symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { type RunningServer, startServer } from '../src/server/start.js';
+import { closedPort } from './helpers/adversarial-servers.js';
 import { makeFailoverProject, weightsOnDisk } from './helpers/failover-project.js';
 import { type ErrorBody, postJson } from './helpers/http.js';
 import { captureIo } from './helpers/io.js';
@@ -46,15 +46,6 @@ async function cli(args: string[]) {
   const io = captureIo();
   const code = await run(['failover', ...args], io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('failover API', () => {

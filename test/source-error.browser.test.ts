@@ -1,23 +1,14 @@
 // What a squad sees when the Prometheus behind its ratio SLO stops answering: the SLO page says which
 // source failed and that the minutes it could not read are no data, in Debian's Chromium.
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/lib/logger.js';
 import { type RunningServer, startServer } from '../src/server/start.js';
+import { closedPort } from './helpers/adversarial-servers.js';
 import { launchBrowser, screenshot } from './helpers/browser.js';
-import { makeProject } from './helpers/project.js';
+import { makeProject, upConfig } from './helpers/project.js';
 import { waitFor } from './helpers/wait.js';
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const SLO = `apiVersion: vigil/v1
 kind: SLO
@@ -36,17 +27,10 @@ spec:
   alerting: { runbook: runbooks/api.md }
 `;
 
-const config = (port: number) => `apiVersion: vigil/v1
-kind: Config
-spec:
-  server: { port: 0 }
-  engine: { evaluationInterval: 1s }
-  regions:
-    eu-west1:    { weight: 100, capacity: 60 }
-    us-central1: { weight: 100, capacity: 60 }
-  sources:
+const config = (port: number) =>
+  upConfig(`  sources:
     prometheus: { url: "http://127.0.0.1:${port}", timeout: 2s }
-`;
+`);
 
 let browser: Browser;
 let server: RunningServer;
