@@ -4,8 +4,8 @@
 // Prometheus' CPU (from /proc) for its error-ratio query per SLO and region over 5m, 1h, 6h, 1d, 3d and 30d,
 // against Vigil's CPU for one full evaluation (every window, burn rates, alerts and the budget) of the same
 // SLOs, and the ratio. Scale with BENCH_SLOS and BENCH_DAYS; every loop is bounded by them.
-import { execFile, execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { openDatabase } from '../src/store/database.js';
 import { SourceProgressStore } from '../src/store/source-progress-store.js';
 import { loadSlo } from '../test/helpers/definitions.js';
 import { startPrometheus } from '../test/helpers/prometheus-peer.js';
+import { processCpuMicros } from './prober/proc-cpu.js';
 
 const run = promisify(execFile);
 const SLOS = Number(process.env.BENCH_SLOS ?? 100);
@@ -29,7 +30,6 @@ const REGIONS = ['eu-west1', 'us-central1', 'asia-east1'];
 const MINUTE = 60_000;
 const END = Date.parse('2026-11-01T00:00:00Z');
 const START = END - DAYS * 1440 * MINUTE;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 /** Prometheus windows and how often each query runs (CPU ticks are 10 ms: short queries need repeats). */
 const WINDOWS: ReadonlyArray<{ name: string; minutes: number; repeats: number }> = [
   { name: '5m', minutes: 5, repeats: 40 },
@@ -83,11 +83,7 @@ async function fillStorage(storage: string, scratch: string): Promise<void> {
   }
 }
 
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
+const cpuSecondsOf = (pid: number): number => processCpuMicros(pid) / 1e6;
 
 function ownCpuMs(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);

@@ -1,7 +1,7 @@
 // `vigil export prometheus-rules` and `grafana-dashboard` checked by Prometheus itself: promtool accepts the
 // rules and their unit test, a real Prometheus loads them, scrapes burning counters and fires the page alert,
 // and runs every dashboard panel's query.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { exportGrafanaDashboard, exportPrometheusRules } from '../src/cli/export.js';
 import { captureIo } from './helpers/io.js';
-import { freePort, stopPeer } from './helpers/peer-process.js';
+import { type PrometheusPeer, startPrometheus } from './helpers/prometheus-peer.js';
 import { waitFor } from './helpers/wait.js';
 
 const run = promisify(execFile);
@@ -127,12 +127,10 @@ interface PromAlert {
 }
 
 describe('a real Prometheus with the exported rules', () => {
-  let prometheus: ChildProcess;
-  let promDir: string;
+  let prometheus: PrometheusPeer;
   let promUrl: string;
   let target: Server;
   let scrapes = 0;
-  let logs = '';
 
   beforeAll(async () => {
     // Each scrape adds 100 requests per region; half of eu-west1's fail, none of us-east1's.
@@ -154,28 +152,17 @@ describe('a real Prometheus with the exported rules', () => {
     });
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const targetPort = (target.address() as AddressInfo).port;
-    promDir = await mkdtemp(path.join(tmpdir(), 'vigil-prometheus-'));
     const config = {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       rule_files: [rulesFile],
       scrape_configs: [{ job_name: 'demo', static_configs: [{ targets: [`127.0.0.1:${targetPort}`] }] }],
     };
-    await writeFile(path.join(promDir, 'prometheus.yml'), stringify(config));
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn('prometheus', [
-      `--config.file=${path.join(promDir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(promDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ]);
-    prometheus.stderr?.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-    });
-    await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, `Prometheus ready:\n${logs}`, { timeoutMs: 20_000 });
+    prometheus = await startPrometheus({ config: stringify(config) });
+    promUrl = prometheus.url;
   });
 
   afterAll(async () => {
-    if (prometheus) await stopPeer(prometheus, promDir);
+    await prometheus?.close();
     await new Promise<void>((resolve) => target?.close(() => resolve()));
   });
 
