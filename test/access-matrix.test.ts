@@ -130,7 +130,7 @@ afterAll(async () => {
 function snapshot(): unknown {
   const row = db
     .prepare(
-      `SELECT (SELECT COUNT(*) FROM buckets) AS buckets, (SELECT COALESCE(SUM(total), 0) FROM buckets) AS events,
+      `SELECT (SELECT COUNT(*) FROM blocks) AS blocks, (SELECT COALESCE(SUM(total), 0) FROM blocks) AS events,
               (SELECT COUNT(*) FROM ingested_batches) AS batches, (SELECT COUNT(*) FROM audit_log) AS audit,
               (SELECT COUNT(*) FROM silences WHERE ended_at IS NULL) AS silences, (SELECT COUNT(*) FROM sessions) AS sessions,
               (SELECT state FROM failover_state WHERE id = 1) AS failoverState,

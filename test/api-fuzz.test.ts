@@ -121,7 +121,7 @@ afterAll(async () => {
 function snapshot(): unknown {
   const row = db
     .prepare(
-      `SELECT (SELECT COUNT(*) FROM buckets) AS buckets, (SELECT COUNT(*) FROM ingested_batches) AS batches,
+      `SELECT (SELECT COUNT(*) FROM blocks) AS blocks, (SELECT COALESCE(SUM(total), 0) FROM blocks) AS events, (SELECT COUNT(*) FROM ingested_batches) AS batches,
               (SELECT COUNT(*) FROM audit_log) AS audit, (SELECT COUNT(*) FROM silences) AS silences,
               (SELECT COUNT(*) FROM sessions) AS sessions, (SELECT COUNT(*) FROM failover_journal) AS journal,
               (SELECT state FROM failover_state WHERE id = 1) AS failoverState, (SELECT COUNT(*) FROM drill_runs) AS drillRuns`,

@@ -55,7 +55,7 @@ describe('acknowledged events survive a crash', () => {
     const stored = () => {
       const db = new Database(path.join(dataDir, 'vigil.db'), { readonly: true });
       try {
-        return db.prepare('SELECT COALESCE(SUM(total), 0) AS total FROM buckets').get() as { total: number };
+        return db.prepare('SELECT COALESCE(SUM(total), 0) AS total FROM blocks').get() as { total: number };
       } finally {
         db.close();
       }

@@ -1,7 +1,11 @@
 // Good/total counts per (SLO, target region, vantage region, minute): the one representation every
-// source reduces to. Writes commit before they return; listeners hear of each committed change to a bucket.
+// source reduces to, kept on disk as packed hours (block-table.ts, minute-block.ts). Writes commit before
+// they return; listeners hear of each committed change to a minute.
 import { MINUTE_MS } from '../lib/duration.js';
+import { type Block, BlockTable, type SeriesSums } from './block-table.js';
 import type { Db } from './database.js';
+import { BLOCK_MINUTES, decodeHour, emptyHour, type HourCounts } from './minute-block.js';
+import { MinuteReader } from './minute-reader.js';
 
 export interface SeriesKey {
   slo: string;
@@ -58,42 +62,24 @@ export class BucketStore {
   private readonly seriesIds = new Map<string, Map<string, Map<string, number>>>();
   private readonly seriesById = new Map<number, Series>();
   private readonly listeners = new Set<ChangeListener>();
+  private readonly blocks: BlockTable;
+  private readonly reader: MinuteReader;
+  private readonly hour: HourCounts = emptyHour();
 
   private readonly insertSeries;
-  private readonly upsertBucket;
   private readonly insertBatch;
   private readonly findBatch;
-  private readonly minuteRange;
-  private readonly minuteRangeSums;
-  private readonly deleteBefore;
   private readonly deleteBatchesBefore;
-  private readonly sloRange;
-  private readonly deleteSloRange;
 
   constructor(private readonly db: Db) {
+    this.blocks = new BlockTable(db);
+    this.reader = new MinuteReader(this.blocks);
     this.insertSeries = db.prepare(
       'INSERT INTO series (slo, target_region, vantage) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET slo = slo RETURNING id',
     );
-    this.upsertBucket = db.prepare(
-      `INSERT INTO buckets (minute, series_id, good, total) VALUES (?, ?, ?, ?)
-       ON CONFLICT (minute, series_id) DO UPDATE SET good = good + excluded.good, total = total + excluded.total`,
-    );
     this.insertBatch = db.prepare('INSERT INTO ingested_batches (id, received_at, events) VALUES (?, ?, ?)');
     this.findBatch = db.prepare('SELECT 1 FROM ingested_batches WHERE id = ?');
-    this.minuteRange = db
-      .prepare('SELECT series_id AS seriesId, minute, good, total FROM buckets WHERE minute >= ? AND minute < ? ORDER BY minute')
-      .raw(false);
-    this.minuteRangeSums = db.prepare(
-      `SELECT series_id AS seriesId, SUM(good) AS good, SUM(total) AS total
-       FROM buckets WHERE minute >= ? AND minute < ? GROUP BY series_id`,
-    );
-    this.deleteBefore = db.prepare('DELETE FROM buckets WHERE minute < ?');
     this.deleteBatchesBefore = db.prepare('DELETE FROM ingested_batches WHERE received_at < ?');
-    this.sloRange = db.prepare(
-      `SELECT b.series_id AS seriesId, b.minute, b.good, b.total FROM buckets b JOIN series s ON s.id = b.series_id
-       WHERE s.slo = ? AND b.minute >= ? AND b.minute < ?`,
-    );
-    this.deleteSloRange = db.prepare('DELETE FROM buckets WHERE series_id IN (SELECT id FROM series WHERE slo = ?) AND minute >= ? AND minute < ?');
     for (const row of db.prepare('SELECT id, slo, target_region AS targetRegion, vantage FROM series').all() as Series[]) {
       this.remember(row);
     }
@@ -124,11 +110,11 @@ export class BucketStore {
         if (this.findBatch.get(batchId)) return false;
         this.insertBatch.run(batchId, Date.now(), records.length);
       }
-      // Thousands of events fall into a few hundred buckets: one upsert (and one change) per bucket.
+      // Thousands of events fall into a few hundred minutes of a few dozen hours: one write per hour.
       const bySeries = new Map<number, Map<number, BucketChange>>();
       for (const r of records) {
         // Checked per record, as the table's CHECK did before buckets were summed: a bad record fails the batch.
-        if (!(r.good >= 0 && r.good <= r.total)) throw new RangeError(`bad counts for ${r.slo}: good ${r.good}, total ${r.total} (need 0 ≤ good ≤ total)`);
+        checkCounts(r.slo, r);
         const seriesId = this.seriesIdFor(r, created);
         const minute = Math.floor(r.ts / MINUTE_MS);
         let byMinute = bySeries.get(seriesId);
@@ -146,7 +132,7 @@ export class BucketStore {
           bucket.total += r.total;
         }
       }
-      for (const c of changes) this.upsertBucket.run(c.minute, c.seriesId, c.good, c.total);
+      for (const [seriesId, byMinute] of bySeries) this.addToHours(seriesId, byMinute.values());
       return true;
     })();
     // Only now is a new series known to exist: a rolled-back transaction leaves the cache untouched.
@@ -162,60 +148,99 @@ export class BucketStore {
    * (new − old), which is what keeps running sums right.
    */
   replaceRange(slo: string, fromMinute: number, toMinute: number, records: readonly MinuteRecord[]): BucketChange[] {
+    if (toMinute <= fromMinute) return [];
     const created = new Map<string, Series>();
     const changes = this.db.transaction(() => {
-      const next = new Map<string, BucketChange>();
+      const wanted = new Map<number, Map<number, { good: number; total: number }>>();
       for (const r of records) {
         if (r.minute < fromMinute || r.minute >= toMinute || (r.good === 0 && r.total === 0)) continue;
+        checkCounts(slo, r);
         const seriesId = this.seriesIdFor({ slo, targetRegion: r.targetRegion, vantage: r.vantage }, created);
-        const key = `${seriesId}:${r.minute}`;
-        const bucket = next.get(key);
+        const byMinute = wanted.get(seriesId) ?? new Map<number, { good: number; total: number }>();
+        wanted.set(seriesId, byMinute);
+        const bucket = byMinute.get(r.minute);
         if (bucket) {
           bucket.good += r.good;
           bucket.total += r.total;
-        } else next.set(key, { seriesId, minute: r.minute, good: r.good, total: r.total });
+        } else byMinute.set(r.minute, { good: r.good, total: r.total });
       }
-      const deltas = new Map<string, BucketChange>();
-      for (const old of this.sloRange.all(slo, fromMinute, toMinute) as BucketRow[]) {
-        deltas.set(`${old.seriesId}:${old.minute}`, { seriesId: old.seriesId, minute: old.minute, good: -old.good, total: -old.total });
+      const firstHour = Math.floor(fromMinute / BLOCK_MINUTES);
+      const endHour = Math.floor((toMinute - 1) / BLOCK_MINUTES) + 1;
+      const ids = new Set([...this.seriesOf(slo), ...wanted.keys()]);
+      const deltas: BucketChange[] = [];
+      for (const seriesId of ids) {
+        const stored = new Map(this.blocks.ofSeries(seriesId, firstHour, endHour).map((b) => [b.hour, b]));
+        const next = wanted.get(seriesId);
+        const hours = new Set(stored.keys());
+        for (const minute of next?.keys() ?? []) hours.add(Math.floor(minute / BLOCK_MINUTES));
+        for (const hour of hours) {
+          const block = stored.get(hour);
+          const counts = this.loaded(block);
+          const first = Math.max(fromMinute, hour * BLOCK_MINUTES);
+          const end = Math.min(toMinute, (hour + 1) * BLOCK_MINUTES);
+          let changed = false;
+          for (let minute = first; minute < end; minute++) {
+            const i = minute - hour * BLOCK_MINUTES;
+            const want = next?.get(minute);
+            const good = want?.good ?? 0;
+            const total = want?.total ?? 0;
+            const had = { good: counts.good[i] as number, total: counts.total[i] as number };
+            if (good === had.good && total === had.total) continue;
+            deltas.push({ seriesId, minute, good: good - had.good, total: total - had.total });
+            counts.good[i] = good;
+            counts.total[i] = total;
+            changed = true;
+          }
+          if (changed) this.write(seriesId, hour, counts, block ?? null);
+        }
       }
-      this.deleteSloRange.run(slo, fromMinute, toMinute);
-      for (const [key, bucket] of next) {
-        this.upsertBucket.run(bucket.minute, bucket.seriesId, bucket.good, bucket.total);
-        const delta = deltas.get(key);
-        if (delta) {
-          delta.good += bucket.good;
-          delta.total += bucket.total;
-        } else deltas.set(key, { ...bucket });
-      }
-      return [...deltas.values()].filter((d) => d.good !== 0 || d.total !== 0);
+      return deltas;
     })();
     for (const series of created.values()) this.remember(series);
     if (changes.length > 0) for (const listener of this.listeners) listener(changes);
     return changes;
   }
 
-  /** Every bucket with minute in [from, to), ordered by minute. */
+  /** Every bucket with minute in [from, to), ordered by minute (then series). */
   rows(fromMinute: number, toMinute: number): BucketRow[] {
-    return this.minuteRange.all(fromMinute, toMinute) as BucketRow[];
+    const rows: BucketRow[] = [];
+    this.eachRow(fromMinute, toMinute, (row) => rows.push(row));
+    return rows;
   }
 
-  /** Streams every bucket with minute in [from, to) in minute order, without holding them all in memory. */
-  eachRow(fromMinute: number, toMinute: number, visit: (row: BucketRow) => void): void {
-    for (const row of this.minuteRange.iterate(fromMinute, toMinute)) visit(row as BucketRow);
+  /**
+   * Visits every bucket with minute in [from, to) in minute order (then series), a day of hours in memory at a
+   * time; with `only`, just those series (read through the series index rather than every series' hours).
+   */
+  eachRow(fromMinute: number, toMinute: number, visit: (row: BucketRow) => void, only?: ReadonlySet<number>): void {
+    this.reader.eachRow(fromMinute, toMinute, visit, only);
   }
 
-  /** Per-series sums over minutes in [from, to). */
+  /** Per-series sums over minutes in [from, to): day and hour sums inside, minutes only at the edges. */
   sums(fromMinute: number, toMinute: number): BucketRow[] {
-    return (this.minuteRangeSums.all(fromMinute, toMinute) as Omit<BucketRow, 'minute'>[]).map((r) => ({ ...r, minute: fromMinute }));
+    const sums = new Map<number, SeriesSums>();
+    const add = (row: BucketRow) => {
+      const s = sums.get(row.seriesId);
+      if (s) {
+        s.good += row.good;
+        s.total += row.total;
+      } else sums.set(row.seriesId, { seriesId: row.seriesId, good: row.good, total: row.total });
+    };
+    const firstWhole = Math.ceil(fromMinute / BLOCK_MINUTES);
+    const endWhole = Math.floor(toMinute / BLOCK_MINUTES);
+    if (firstWhole >= endWhole) this.eachRow(fromMinute, toMinute, add);
+    else {
+      this.eachRow(fromMinute, firstWhole * BLOCK_MINUTES, add);
+      this.blocks.sumsOfHours(firstWhole, endWhole, sums);
+      this.eachRow(endWhole * BLOCK_MINUTES, toMinute, add);
+    }
+    return [...sums.values()].filter((s) => s.total > 0).map((s) => ({ seriesId: s.seriesId, minute: fromMinute, good: s.good, total: s.total }));
   }
 
   /**
    * One SLO's counts with minute in [from, to), summed over the series that match (one target region and/or
    * one vantage, or all of them: null) and over buckets of `bucketMinutes` starting at `fromMinute`: per
-   * bucket with data, its first minute and its sums, in minute order. Summing in SQLite keeps a 28-day read
-   * at 5-minute buckets to a fifth of the rows a minute read hands to JavaScript. (better-sqlite3 binds
-   * numbers as REAL: the casts keep the division whole.)
+   * bucket with data, its first minute and its sums, in minute order.
    */
   sloBuckets(
     slo: string,
@@ -227,46 +252,97 @@ export class BucketStore {
     const ids = [...this.seriesById.values()]
       .filter((s) => s.slo === slo && (filter.targetRegion === null || s.targetRegion === filter.targetRegion) && (filter.vantage === null || s.vantage === filter.vantage))
       .map((s) => s.id);
-    if (ids.length === 0) return { minutes: new Float64Array(0), good: new Float64Array(0), total: new Float64Array(0) };
-    const rows = this.db
-      .prepare(
-        `SELECT (minute - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS bucket, SUM(good), SUM(total) FROM buckets
-         WHERE series_id IN (${ids.map(() => '?').join(',')}) AND minute >= ? AND minute < ?
-         GROUP BY bucket ORDER BY bucket`,
-      )
-      .raw(true)
-      .all(fromMinute, bucketMinutes, ...ids, fromMinute, toMinute) as Array<[number, number, number]>;
-    const minutes = new Float64Array(rows.length);
-    const good = new Float64Array(rows.length);
-    const total = new Float64Array(rows.length);
-    rows.forEach(([bucket, g, t], i) => {
-      minutes[i] = fromMinute + bucket * bucketMinutes;
-      good[i] = g;
-      total[i] = t;
-    });
-    return { minutes, good, total };
+    return this.reader.bucketSums(ids, fromMinute, toMinute, bucketMinutes);
   }
 
   /** The first minute an SLO has data for (in a region, or any), or null. */
   firstMinute(slo: string, region: string | null = null): number | null {
     let first: number | null = null;
-    const query = this.db.prepare('SELECT MIN(minute) AS minute FROM buckets WHERE series_id = ?');
     for (const s of this.seriesById.values()) {
       if (s.slo !== slo || (region !== null && s.targetRegion !== region)) continue;
-      const row = query.get(s.id) as { minute: number | null };
-      if (row.minute !== null && (first === null || row.minute < first)) first = row.minute;
+      const block = this.blocks.firstOf(s.id);
+      if (!block) continue;
+      const counts = decodeHour(block.data, this.hour);
+      const i = counts.total.findIndex((t) => t > 0);
+      const minute = block.hour * BLOCK_MINUTES + i;
+      if (i >= 0 && (first === null || minute < first)) first = minute;
     }
     return first;
   }
 
   /** Drops buckets older than `minute`; returns how many. */
   pruneBefore(minute: number): number {
-    return this.deleteBefore.run(minute).changes;
+    const removed = this.db.transaction(() => {
+      let count = 0;
+      const hour = Math.floor(minute / BLOCK_MINUTES);
+      this.blocks.removeBefore(hour, (block) => {
+        count += decodeHour(block.data, this.hour).total.filter((t) => t > 0).length;
+      });
+      // The hour the cut falls in keeps its later minutes.
+      const cut = minute - hour * BLOCK_MINUTES;
+      for (const block of cut > 0 ? this.blocks.inHours(hour, hour + 1) : []) {
+        const counts = this.loaded(block);
+        let dropped = 0;
+        for (let i = 0; i < cut; i++) {
+          if (counts.total[i] === 0) continue;
+          counts.good[i] = 0;
+          counts.total[i] = 0;
+          dropped++;
+        }
+        if (dropped > 0) this.write(block.seriesId, hour, counts, block);
+        count += dropped;
+      }
+      return count;
+    })();
+    this.reader.forgetAll();
+    return removed;
   }
 
   /** Forgets the ids of batches received before `ms`: a retry of one of them would count again. */
   forgetBatchesBefore(ms: number): number {
     return this.deleteBatchesBefore.run(ms).changes;
+  }
+
+  /** Adds one series' summed minutes to the hours they fall in: one read and one write per hour. */
+  private addToHours(seriesId: number, changes: Iterable<BucketChange>): void {
+    const byHour = new Map<number, BucketChange[]>();
+    for (const change of changes) {
+      const hour = Math.floor(change.minute / BLOCK_MINUTES);
+      const list = byHour.get(hour);
+      if (list) list.push(change);
+      else byHour.set(hour, [change]);
+    }
+    for (const [hour, list] of byHour) {
+      const counts = this.hour;
+      const before = this.blocks.read(seriesId, hour, counts);
+      if (before === null) {
+        counts.good.fill(0);
+        counts.total.fill(0);
+      }
+      for (const change of list) {
+        const i = change.minute - hour * BLOCK_MINUTES;
+        counts.good[i] = (counts.good[i] as number) + change.good;
+        counts.total[i] = (counts.total[i] as number) + change.total;
+      }
+      this.write(seriesId, hour, counts, before);
+    }
+  }
+
+  private write(seriesId: number, hour: number, counts: HourCounts, before: { good: number; total: number } | null): void {
+    this.blocks.write(seriesId, hour, counts, before);
+    this.reader.forget(hour);
+  }
+
+  /** A stored block decoded into the scratch hour, or the scratch hour emptied. */
+  private loaded(block: Block | undefined): HourCounts {
+    if (block) return decodeHour(block.data, this.hour);
+    this.hour.good.fill(0);
+    this.hour.total.fill(0);
+    return this.hour;
+  }
+
+  private seriesOf(slo: string): number[] {
+    return [...this.seriesById.values()].filter((s) => s.slo === slo).map((s) => s.id);
   }
 
   private seriesIdFor(key: SeriesKey, created: Map<string, Series>): number {
@@ -293,6 +369,12 @@ export class BucketStore {
     }
     byVantage.set(series.vantage, series.id);
     this.seriesById.set(series.id, series);
+  }
+}
+
+function checkCounts(slo: string, r: { good: number; total: number }): void {
+  if (!(Number.isSafeInteger(r.good) && Number.isSafeInteger(r.total) && r.good >= 0 && r.good <= r.total)) {
+    throw new RangeError(`bad counts for ${slo}: good ${r.good}, total ${r.total} (need whole numbers, 0 ≤ good ≤ total)`);
   }
 }
 

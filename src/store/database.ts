@@ -22,7 +22,12 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536'); // 64 MiB: the engine's per-minute reads stay in memory
-  migrate(db, migrations);
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
@@ -39,6 +44,7 @@ function migrate(db: Db, migrations: readonly Migration[]): void {
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.migrate?.(db);
       record.run(migration.version, migration.name, Date.now());
     })();
   }

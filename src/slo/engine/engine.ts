@@ -217,6 +217,8 @@ export class SloEngine {
       }
       pending = new Map();
     };
+    // Only the timeslice SLOs' own series: read through the series index, not every series' hours.
+    const only = new Set(this.store.allSeries().filter((s) => bySlo.get(s.slo)?.state.def.budgeting.method === 'timeslices').map((s) => s.id));
     this.store.eachRow(fromMinute, toMinute, (row) => {
       const entry = this.entryOf(row, bySlo);
       if (entry?.state.def.budgeting.method !== 'timeslices') return;
@@ -228,7 +230,7 @@ export class SloEngine {
       const list = pending.get(entry.state.def.name) ?? [];
       list.push(row);
       pending.set(entry.state.def.name, list);
-    });
+    }, only);
     flush();
   }
 
