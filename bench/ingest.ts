@@ -119,14 +119,14 @@ async function vigilRound(pool: Pool, bodies: readonly string[], round: number):
   return { events: acknowledged, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The naive floor: same schema and pragmas, one transaction per batch, one upsert per event. */
+/** The naive floor: a row per minute (schema 8, before hours were packed), same pragmas, one transaction per batch, one upsert per event. */
 function floorRound(dataDir: string, batches: readonly BenchEvent[][], round: number): Rate {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, `floor-${round}.db`));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    for (const migration of MIGRATIONS) db.exec(migration.sql);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 8)) db.exec(migration.sql);
     const insertSeries = db.prepare('INSERT INTO series (slo, target_region, vantage) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET slo = slo RETURNING id');
     const insertBatch = db.prepare('INSERT INTO ingested_batches (id, received_at, events) VALUES (?, ?, ?)');
     const upsert = db.prepare(
