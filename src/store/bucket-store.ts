@@ -219,20 +219,16 @@ export class BucketStore {
   /** Per-series sums over minutes in [from, to): day and hour sums inside, minutes only at the edges. */
   sums(fromMinute: number, toMinute: number): BucketRow[] {
     const sums = new Map<number, SeriesSums>();
-    const add = (row: BucketRow) => {
-      const s = sums.get(row.seriesId);
-      if (s) {
-        s.good += row.good;
-        s.total += row.total;
-      } else sums.set(row.seriesId, { seriesId: row.seriesId, good: row.good, total: row.total });
-    };
     const firstWhole = Math.ceil(fromMinute / BLOCK_MINUTES);
     const endWhole = Math.floor(toMinute / BLOCK_MINUTES);
-    if (firstWhole >= endWhole) this.eachRow(fromMinute, toMinute, add);
-    else {
-      this.eachRow(fromMinute, firstWhole * BLOCK_MINUTES, add);
+    if (firstWhole >= endWhole) {
+      const split = Math.min(toMinute, firstWhole * BLOCK_MINUTES);
+      this.reader.addSumsInHour(fromMinute, split, sums);
+      this.reader.addSumsInHour(split, toMinute, sums);
+    } else {
+      this.reader.addSumsInHour(fromMinute, firstWhole * BLOCK_MINUTES, sums);
       this.blocks.sumsOfHours(firstWhole, endWhole, sums);
-      this.eachRow(endWhole * BLOCK_MINUTES, toMinute, add);
+      this.reader.addSumsInHour(endWhole * BLOCK_MINUTES, toMinute, sums);
     }
     return [...sums.values()].filter((s) => s.total > 0).map((s) => ({ seriesId: s.seriesId, minute: fromMinute, good: s.good, total: s.total }));
   }

@@ -1,7 +1,7 @@
 // Every series' packed minutes of one hour in one buffer: what the engine reads a minute at a time (the minute
 // leaving each window moves through the same hour for an hour), kept between reads at ~1 KiB per 8 series.
 import type { Block } from './block-table.js';
-import { minuteAt } from './minute-block.js';
+import { decodeHour, emptyHour, type HourCounts, minuteAt } from './minute-block.js';
 
 export class HourSlab {
   private readonly seriesIds: Int32Array;
@@ -37,6 +37,35 @@ export class HourSlab {
     for (let s = 0; s < this.seriesIds.length; s++) {
       minuteAt(this.bytes, i, counts, this.offsets[s] as number, this.offsets[s + 1] as number);
       if (counts.total > 0) visit(this.seriesIds[s] as number, counts.good, counts.total);
+    }
+  }
+
+  /** Every series' hour decoded once: for reads of more than one minute (one minute at a time would decode each block 60 times). */
+  decodeAll(): Array<{ seriesId: number; counts: HourCounts }> {
+    return Array.from(this.seriesIds, (seriesId, s) => ({
+      seriesId,
+      counts: decodeHour(this.bytes.subarray(this.offsets[s] as number, this.offsets[s + 1] as number), emptyHour()),
+    }));
+  }
+
+  /** Adds each series' sums over minutes [first, end) of the hour to `into`, without a row per minute. */
+  addSums(first: number, end: number, into: Map<number, { seriesId: number; good: number; total: number }>): void {
+    const hour = emptyHour();
+    for (let s = 0; s < this.seriesIds.length; s++) {
+      decodeHour(this.bytes.subarray(this.offsets[s] as number, this.offsets[s + 1] as number), hour);
+      let good = 0;
+      let total = 0;
+      for (let i = first; i < end; i++) {
+        good += hour.good[i] as number;
+        total += hour.total[i] as number;
+      }
+      if (total === 0) continue;
+      const seriesId = this.seriesIds[s] as number;
+      const sums = into.get(seriesId);
+      if (sums) {
+        sums.good += good;
+        sums.total += total;
+      } else into.set(seriesId, { seriesId, good, total });
     }
   }
 }

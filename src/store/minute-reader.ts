@@ -1,10 +1,10 @@
 // Minute rows out of the packed hours, in minute order: what the engine steps through and what reports sum.
 // Hours read a minute at a time (the minute leaving each window walks one hour for an hour) are kept as
 // slabs between reads; a write to an hour drops its slab.
-import type { Block, BlockTable } from './block-table.js';
+import type { Block, BlockTable, SeriesSums } from './block-table.js';
 import type { BucketRow } from './bucket-store.js';
 import { HourSlab } from './hour-slab.js';
-import { BLOCK_MINUTES, decodeHour, emptyHour } from './minute-block.js';
+import { BLOCK_MINUTES, decodeHour, emptyHour, type HourCounts } from './minute-block.js';
 
 /** Hours kept as slabs: one per distinct window length plus the newest; more would only hold memory. */
 const CACHED_HOURS = 16;
@@ -63,24 +63,25 @@ export class MinuteReader {
 
   private visitSlab(slab: HourSlab, fromMinute: number, toMinute: number, visit: (row: BucketRow) => void): void {
     const base = slab.hour * BLOCK_MINUTES;
-    for (let minute = Math.max(fromMinute, base); minute < Math.min(toMinute, base + BLOCK_MINUTES); minute++) {
-      slab.eachAt(minute - base, (seriesId, good, total) => visit({ seriesId, minute, good, total }));
-    }
+    const first = Math.max(fromMinute, base);
+    const end = Math.min(toMinute, base + BLOCK_MINUTES);
+    if (end - first === 1) slab.eachAt(first - base, (seriesId, good, total) => visit({ seriesId, minute: first, good, total }));
+    else visitDecoded(slab.decodeAll(), base, first - base, end - base, visit);
   }
 
   /** One hour's blocks (in series order) as minute rows in minute order. */
   private visitHour(blocks: readonly Block[], fromMinute: number, toMinute: number, visit: (row: BucketRow) => void): void {
-    const hour = (blocks[0] as Block).hour;
-    const base = hour * BLOCK_MINUTES;
-    const first = Math.max(fromMinute, base) - base;
-    const end = Math.min(toMinute, base + BLOCK_MINUTES) - base;
+    const base = (blocks[0] as Block).hour * BLOCK_MINUTES;
     const decoded = blocks.map((block) => ({ seriesId: block.seriesId, counts: decodeHour(block.data, emptyHour()) }));
-    for (let i = first; i < end; i++) {
-      for (const { seriesId, counts } of decoded) {
-        const total = counts.total[i] as number;
-        if (total > 0) visit({ seriesId, minute: base + i, good: counts.good[i] as number, total });
-      }
-    }
+    visitDecoded(decoded, base, Math.max(fromMinute, base) - base, Math.min(toMinute, base + BLOCK_MINUTES) - base, visit);
+  }
+
+  /** Adds per-series sums over minutes [from, to), which lie within one hour, to `into`. */
+  addSumsInHour(fromMinute: number, toMinute: number, into: Map<number, SeriesSums>): void {
+    if (toMinute <= fromMinute) return;
+    const hour = Math.floor(fromMinute / BLOCK_MINUTES);
+    if (Math.floor((toMinute - 1) / BLOCK_MINUTES) !== hour) throw new RangeError('addSumsInHour takes minutes of one hour');
+    this.slab(hour).addSums(fromMinute - hour * BLOCK_MINUTES, toMinute - hour * BLOCK_MINUTES, into);
   }
 
   /** The blocks of some series in hours [from, to), by hour then series. */
@@ -117,5 +118,15 @@ export class MinuteReader {
       good: Float64Array.from(kept, (b) => good[b] as number),
       total: Float64Array.from(kept, (b) => total[b] as number),
     };
+  }
+}
+
+/** Minutes [first, end) of an hour's decoded series, minute by minute, each in series order. */
+function visitDecoded(decoded: ReadonlyArray<{ seriesId: number; counts: HourCounts }>, base: number, first: number, end: number, visit: (row: BucketRow) => void): void {
+  for (let i = first; i < end; i++) {
+    for (const { seriesId, counts } of decoded) {
+      const total = counts.total[i] as number;
+      if (total > 0) visit({ seriesId, minute: base + i, good: counts.good[i] as number, total });
+    }
   }
 }
