@@ -202,8 +202,12 @@ export function openConnection(
       }
     });
     // Stays attached for the socket's life: once handed over, later errors are the owner's to see.
-    socket.on('error', finish);
-    socket.once('close', () => {
+    const opened = socket;
+    opened.on('error', finish);
+    opened.once('close', () => {
+      // A closed socket emits nothing more. Its native handle keeps it through the young-generation
+      // collections until the next full one; detached, it no longer keeps this attempt alive with it.
+      opened.removeListener('error', finish);
       if (!finished) finish(new ClosedEarlyError());
     });
   };
