@@ -143,6 +143,46 @@ describe('Scheduler: one attempt at a time', () => {
     expect(seen.skipped.get('stuck')).toBeGreaterThanOrEqual(2);
   });
 
+  it('hands a signal out again once its attempt ends without aborting it, and never one that aborted', async () => {
+    const timers = new VirtualTimers();
+    const signals: AbortSignal[] = [];
+    let hang = false;
+    const base = fakeKind(() => ({ delayMs: 1 }), { timers }).kind;
+    const recording: ProbeKind = {
+      ...base,
+      create: () => ({
+        probe: (signal) => {
+          signals.push(signal);
+          expect(signal.aborted).toBe(false);
+          const slow = hang;
+          return new Promise((resolve) => {
+            const onAbort = () => resolve(failure('timeout', 300));
+            if (slow) signal.addEventListener('abort', onAbort, { once: true });
+            else timers.setTimer(10, () => resolve(failure('connection_refused', 10)));
+          });
+        },
+        close: async () => {},
+      }),
+    };
+    const results: ProbeResult[] = [];
+    const scheduler = new Scheduler({ vantage: 'v', onResult: (r) => results.push(r), kinds: new Map([['tcp', recording]]), timers, random: () => 0 });
+    scheduler.setProbes([fakeProbe({ targets: ['x'], intervalMs: 1000, timeoutMs: 300 })]);
+    await timers.advance(3000);
+    expect(signals).toHaveLength(3);
+    expect(new Set(signals).size).toBe(1);
+    hang = true;
+    await timers.advance(1000);
+    hang = false;
+    await timers.advance(2000);
+    expect(results.map((r) => r.failure)).toEqual(['connection_refused', 'connection_refused', 'connection_refused', 'timeout', 'connection_refused', 'connection_refused']);
+    // The timed-out attempt's signal stays aborted and is not reused; the next attempts share a new one.
+    expect(signals[3]).toBe(signals[0]);
+    expect(signals[3]?.aborted).toBe(true);
+    expect(signals[4]).not.toBe(signals[3]);
+    expect(signals[5]).toBe(signals[4]);
+    await scheduler.close();
+  });
+
   it('turns a runner that rejects into a failure instead of losing the attempt', async () => {
     const timers = new VirtualTimers();
     const results: ProbeResult[] = [];

@@ -48,19 +48,20 @@ export function fakeKind(
           const { delayMs, outcome, ignoreAbort } = behave(target.name);
           return new Promise<Outcome>((resolve) => {
             let done = false;
+            const onAbort = () => {
+              log.aborts.push(target.name);
+              finish(failure('timeout', timers.now() - startedAt));
+            };
             const finish = (value: Outcome) => {
               if (done) return;
               done = true;
+              // The signal may serve the target's next attempt (ProbeRunner's contract).
+              signal.removeEventListener('abort', onAbort);
               log.running.set(target.name, (log.running.get(target.name) ?? 1) - 1);
               resolve(value);
             };
             timers.setTimer(delayMs, () => finish(outcome ?? success(delayMs)));
-            if (!ignoreAbort) {
-              signal.addEventListener('abort', () => {
-                log.aborts.push(target.name);
-                finish(failure('timeout', timers.now() - startedAt));
-              });
-            }
+            if (!ignoreAbort) signal.addEventListener('abort', onAbort);
           });
         },
         async close() {

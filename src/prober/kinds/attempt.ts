@@ -6,7 +6,7 @@ import { type AttemptStage, classifyError } from './classify.js';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-/** Signals that abort with a TimeoutError at the attempt's timeout (the scheduler's): no second timer is needed. */
+/** Signals that abort with a TimeoutError at the attempt's timeout and serve one attempt at a time (the scheduler's): no second timer is needed. */
 const deadlineSignals = new WeakSet<AbortSignal>();
 
 /** Declares that `signal` aborts with a TimeoutError when the attempt's timeout is up. */
@@ -35,8 +35,12 @@ export class Attempt {
     private readonly timeoutMs: number,
     private readonly signal: AbortSignal,
   ) {
-    this.timer = deadlineSignals.has(signal) ? null : setTimeout(this.onTimeout, timeoutMs);
+    const owned = deadlineSignals.has(signal);
+    this.timer = owned ? null : setTimeout(this.onTimeout, timeoutMs);
     if (signal.aborted) this.onAbort();
+    // The scheduler's signal serves one attempt at a time: its handler slot is swapped in place, where an
+    // added and removed listener would rebuild the signal's listener table on every attempt.
+    else if (owned) signal.onabort = this.onAbort;
     else signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -100,7 +104,8 @@ export class Attempt {
     if (this.settled) return;
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
-    this.signal.removeEventListener('abort', this.onAbort);
+    if (this.signal.onabort === this.onAbort) this.signal.onabort = null;
+    else this.signal.removeEventListener('abort', this.onAbort);
     this.resolve(outcome);
     for (const release of this.releases) {
       try {
