@@ -1,8 +1,13 @@
 // A binary min-heap of items by due time: the scheduler keeps one timer for the earliest item instead of
-// one per target, so 20,000 targets cost one armed timer.
+// one per target, so 20,000 targets cost one armed timer. The due time lives on the item itself, so a
+// push allocates nothing (each entry lives an interval: long enough to reach V8's old generation).
 
-export class DueQueue<T> {
-  private readonly items: Array<{ due: number; item: T }> = [];
+export interface Due {
+  due: number;
+}
+
+export class DueQueue<T extends Due> {
+  private readonly items: T[] = [];
 
   get size(): number {
     return this.items.length;
@@ -13,31 +18,29 @@ export class DueQueue<T> {
     return this.items[0]?.due ?? null;
   }
 
+  /** Queues `item` at `due` (an item is in the queue at most once). */
   push(due: number, item: T): void {
+    item.due = due;
     const items = this.items;
-    items.push({ due, item });
+    items.push(item);
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const up = items[parent];
-      const here = items[i];
-      if (!up || !here || up.due <= here.due) break;
-      items[parent] = here;
+      if (!up || up.due <= due) break;
       items[i] = up;
       i = parent;
     }
+    items[i] = item;
   }
 
   /** Removes and returns the earliest item if it is due at or before `now`. */
-  popDue(now: number): { due: number; item: T } | null {
+  popDue(now: number): T | null {
     const items = this.items;
     const first = items[0];
     if (!first || first.due > now) return null;
     const last = items.pop();
-    if (last && items.length > 0) {
-      items[0] = last;
-      this.sinkFromTop();
-    }
+    if (last && items.length > 0) this.sinkFromTop(last);
     return first;
   }
 
@@ -45,23 +48,25 @@ export class DueQueue<T> {
     this.items.length = 0;
   }
 
-  private sinkFromTop(): void {
+  /** Puts `item` at the top and moves it down to its place. */
+  private sinkFromTop(item: T): void {
     const items = this.items;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;
-      let smallest = i;
-      const s = () => items[smallest]?.due ?? Number.POSITIVE_INFINITY;
-      if ((items[left]?.due ?? Number.POSITIVE_INFINITY) < s()) smallest = left;
-      if ((items[right]?.due ?? Number.POSITIVE_INFINITY) < s()) smallest = right;
-      if (smallest === i) return;
-      const a = items[i];
-      const b = items[smallest];
-      if (!a || !b) return;
-      items[i] = b;
-      items[smallest] = a;
-      i = smallest;
+      let child = left;
+      let childItem = items[left];
+      if (!childItem) break;
+      const rightItem = items[right];
+      if (rightItem && rightItem.due < childItem.due) {
+        child = right;
+        childItem = rightItem;
+      }
+      if (childItem.due >= item.due) break;
+      items[i] = childItem;
+      i = child;
     }
+    items[i] = item;
   }
 }
