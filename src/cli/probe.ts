@@ -6,6 +6,7 @@ import { GCP_PROJECT_ID } from '../lib/cloud-monitoring-client.js';
 import { parseDuration } from '../lib/duration.js';
 import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
+import { limitHeapGrowth, PROBER_HEAP_GROWTH_PERCENT } from '../prober/heap.js';
 import { parseByteSize } from '../prober/kinds/schema-fields.js';
 import type { ProbeDefinition } from '../prober/model.js';
 import { type OnceResult, probeOnce } from '../prober/once.js';
@@ -32,11 +33,13 @@ export interface ProbeOptions {
   exportCloudMonitoring?: string;
   exportCloudMonitoringEmulator?: { host: string; port: number };
   exportInterval: number;
+  heapGrowth: number;
 }
 
 export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitCode> {
   const token = options.token ?? process.env.VIGIL_PROBER_TOKEN ?? process.env.VIGIL_INGEST_TOKEN;
   if (options.once) return once(options, token, io);
+  limitHeapGrowth(options.heapGrowth);
   const logger = createLogger();
   const agent = await startAgent({
     region: options.region,
@@ -132,6 +135,12 @@ function exportInterval(value: string): number {
   return ms;
 }
 
+function heapGrowth(value: string): number {
+  const percent = Number(value);
+  if (!/^\d+$/.test(value) || percent > 1000) throw new InvalidArgumentError('must be a whole percent from 0 to 1000 (0: V8 decides)');
+  return percent;
+}
+
 function projectId(value: string): string {
   if (!GCP_PROJECT_ID.test(value)) throw new InvalidArgumentError('must be a Google Cloud project ID, e.g. my-project');
   return value;
@@ -162,6 +171,12 @@ export function registerProbe(program: Command, { io, setExit }: Cli): void {
     .option('--export-cloud-monitoring <project>', 'also export results to Cloud Monitoring custom metrics in this project (Application Default Credentials)', projectId)
     .option('--export-interval <duration>', 'time between Cloud Monitoring writes, at least 5s', exportInterval, 60_000)
     .option('--export-cloud-monitoring-emulator <host:port>', 'tests and emulators only: a plain-text local Monitoring API, no credentials sent', hostPort)
+    .option(
+      '--heap-growth <percent>',
+      'how far the heap may grow past what is live before a full collection (like GOGC); lower trades CPU for memory, 0 lets V8 decide',
+      heapGrowth,
+      PROBER_HEAP_GROWTH_PERCENT,
+    )
     .action(async (opts: ProbeOptions) => {
       setExit(await probeCommand(opts, io));
     });
