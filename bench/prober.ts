@@ -2,7 +2,9 @@
 // (real Scheduler, http kind, metrics, Shipper), Debian's blackbox_exporter driven through /probe, and the
 // floor of a bare socket connect/GET/close in Node; plus Vigil's scheduling jitter. Every prober and the
 // target run in their own processes; each run is bounded in time and every child is killed at the end.
-// Run: npm run bench:prober -- [--rates 2000,500] [--seconds 12] [--warmup interval+1] [--interval 5000]
+// The goal lines compare Vigil with the bare-socket floor at the same rate (CPU per probe, achieved rates)
+// and give Vigil's peak RSS for the number of targets that rate means at the interval.
+// Run: npm run bench:prober -- [--rates 2000,200] [--seconds 12] [--warmup interval+1] [--interval 5000]
 //      [--repeat 1] [--variants vigil,vigil-sched,blackbox,floor,floor-undici] [--no-metrics] [--trace] [--profile DIR]
 // vigil-sched is Vigil's process with an attempt that answers at once without a network: what scheduling,
 // metrics and shipping cost on their own. floor-undici is the HTTP library alone (see floor-child.ts).
@@ -11,20 +13,29 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BLACKBOX_BINARY, runBlackbox } from './prober/blackbox.js';
-import { spawnScript } from './prober/processes.js';
+import { spawnChild, spawnScript } from './prober/processes.js';
 import { summarizeProfile } from './prober/profile-summary.js';
 import { parseWindowReport, type WindowReport } from './prober/report.js';
-import { compileVigil } from './prober/vigil-build.js';
+import { type CompiledBench, compileVigil } from './prober/vigil-build.js';
 import { wakeCostMicros } from './prober/wake-cost.js';
 
 const GOAL_RATIO = 0.25;
+/** Issue 13: Vigil's CPU per probe at most this many times the bare-socket floor's, at the same rate. */
+const GOAL_FLOOR_RATIO = 1.2;
+/** Issue 13: peak RSS ceilings in MiB by number of targets. */
+const GOAL_RSS_MIB = new Map([
+  [10_000, 150],
+  [1_000, 100],
+]);
+/** A rate is kept when at least this share of the requested probes completed in the window. */
+const KEPT_RATE_SHARE = 0.99;
 const GOAL_JITTER_P99_MS = 5;
 const GOAL_RATE = 2000;
 const TIMEOUT_MS = 2000;
 
 const { values: args } = parseArgs({
   options: {
-    rates: { type: 'string', default: '2000,500' },
+    rates: { type: 'string', default: '2000,200' },
     seconds: { type: 'string', default: '12' },
     warmup: { type: 'string' },
     interval: { type: 'string', default: '5000' },
@@ -66,8 +77,8 @@ async function startTarget(): Promise<{ ports: number[]; stop: () => Promise<voi
   return { ports, stop: () => target.stop() };
 }
 
-async function runChild(script: string, settings: Record<string, unknown>): Promise<WindowReport> {
-  const child = spawnScript(new URL(script, import.meta.url), settings);
+async function runChild(script: 'bench/prober/vigil-child.ts' | 'bench/prober/floor-child.ts', settings: Record<string, unknown>): Promise<WindowReport> {
+  const child = spawnChild(process.execPath, [compiled().child(script), JSON.stringify(settings)]);
   try {
     return parseWindowReport(await child.nextLine(childDeadlineMs));
   } finally {
@@ -76,17 +87,17 @@ async function runChild(script: string, settings: Record<string, unknown>): Prom
 }
 
 function runVigil(ports: number[], rate: number, kind: 'http' | 'noop', profilePath: string | null): Promise<WindowReport> {
-  return runChild('./prober/vigil-child.ts', { compiled: compiled(), ports, rate, intervalMs, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, metrics, kind, profilePath, trace: args.trace ?? false });
+  return runChild('bench/prober/vigil-child.ts', { compiled: compiled().src, ports, rate, intervalMs, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, metrics, kind, profilePath, trace: args.trace ?? false });
 }
 
-let compiledDir: string | null = null;
-function compiled(): string {
-  compiledDir ??= compileVigil();
-  return compiledDir;
+let compiledBench: CompiledBench | null = null;
+function compiled(): CompiledBench {
+  compiledBench ??= compileVigil();
+  return compiledBench;
 }
 
 function runFloor(ports: number[], rate: number, client: 'socket' | 'undici'): Promise<WindowReport> {
-  return runChild('./prober/floor-child.ts', { ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, client });
+  return runChild('bench/prober/floor-child.ts', { ports, rate, timeoutMs: TIMEOUT_MS, warmupMs, measureMs, client });
 }
 
 const perProbe = (r: WindowReport) => (r.probes > 0 ? r.cpuMicros / r.probes : Number.NaN);
@@ -98,9 +109,10 @@ const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) :
 
 function printTable(rate: number, rows: Row[]): void {
   const blackbox = median(rows.filter((r) => r.variant === 'blackbox').map((r) => perProbe(r.report)));
+  const floor = median(rows.filter((r) => r.variant === 'floor').map((r) => perProbe(r.report)));
   console.log(`\n== ${rate} probes/s, ${measureMs / 1000} s measured after ${warmupMs / 1000} s warm-up (load average now ${loadavg()[0]?.toFixed(1)}) ==`);
-  const head = ['variant', 'probes done', 'probes/s', 'ok %', 'skipped', 'CPU us/probe', 'core %', 'ratio to bbe', 'jitter p50/p99/max ms', 'peak RSS MiB'];
-  const widths = [16, 12, 9, 7, 8, 13, 7, 13, 23, 13];
+  const head = ['variant', 'probes done', 'probes/s', 'ok %', 'skipped', 'CPU us/probe', 'core %', 'x floor', 'ratio to bbe', 'jitter p50/p99/max ms', 'peak RSS MiB'];
+  const widths = [16, 12, 9, 7, 8, 13, 7, 8, 13, 23, 13];
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 10) : c.padStart(widths[i] ?? 10))).join(''));
   line(head);
   for (const { variant, run, report } of rows) {
@@ -114,6 +126,7 @@ function printTable(rate: number, rows: Row[]): void {
       String(report.skipped),
       fmt(cost, 1),
       fmt((report.cpuMicros / 1000 / report.wallMs) * 100),
+      fmt(cost / floor, 2),
       variant === 'blackbox' ? '1' : fmt(cost / blackbox, 3),
       jitter,
       fmt(report.maxRssMb),
@@ -124,6 +137,7 @@ function printTable(rate: number, rows: Row[]): void {
   const vigil = rows.filter((r) => r.variant === 'vigil').map((r) => r.report);
   if (vigil.length === 0) return;
   const costs = vigil.map(perProbe);
+  printFloorGoals(rate, vigil, rows.filter((r) => r.variant === 'floor').map((r) => r.report));
   const ratio = median(costs) / blackbox;
   const spread = costs.length > 1 ? ` (runs ${costs.map((c) => fmt(c, 1)).join(', ')})` : '';
   console.log(`goal  CPU: Vigil <= ${GOAL_RATIO} x blackbox_exporter per probe. Measured: ${fmt(median(costs), 1)} us vs ${fmt(blackbox, 1)} us = ${fmt(ratio, 3)}${spread} -> ${Number.isFinite(ratio) ? (ratio <= GOAL_RATIO ? 'MET' : 'NOT MET') : 'not measured'}`);
@@ -131,6 +145,27 @@ function printTable(rate: number, rows: Row[]): void {
   const p99 = Math.max(...p99s);
   const applies = rate >= GOAL_RATE ? '' : ` (the goal is stated at ${GOAL_RATE} probes/s; shown for reference)`;
   console.log(`goal  jitter p99 < ${GOAL_JITTER_P99_MS} ms at ${GOAL_RATE} probes/s. Measured at ${rate}/s: worst p99 ${fmt(p99, 2)} ms${p99s.length > 1 ? ` (runs ${p99s.map((p) => fmt(p, 2)).join(', ')})` : ''} -> ${p99 < GOAL_JITTER_P99_MS ? 'MET' : 'NOT MET'}${applies}`);
+}
+
+/** Issue 13's prober goal for one rate: CPU per probe against the socket floor, both rates kept, peak RSS. */
+function printFloorGoals(rate: number, vigil: WindowReport[], floors: WindowReport[]): void {
+  const targets = Math.round((rate * intervalMs) / 1000);
+  const achieved = (reports: WindowReport[]) => median(reports.map((r) => (r.probes / r.wallMs) * 1000));
+  const vigilRate = achieved(vigil);
+  const floorRate = achieved(floors);
+  const kept = (r: number) => r >= rate * KEPT_RATE_SHARE;
+  const vigilCost = median(vigil.map(perProbe));
+  const floorCost = median(floors.map(perProbe));
+  const ratio = vigilCost / floorCost;
+  const verdict = Number.isFinite(ratio) ? (ratio <= GOAL_FLOOR_RATIO && kept(vigilRate) && kept(floorRate) ? 'MET' : 'NOT MET') : 'not measured (run the floor variant)';
+  console.log(
+    `goal  CPU: Vigil <= ${GOAL_FLOOR_RATIO} x bare-socket floor per probe at ${rate}/s, keeping the rate. Measured: ${fmt(vigilCost, 1)} us vs ${fmt(floorCost, 1)} us = ${fmt(ratio, 2)} x; ` +
+      `rates achieved ${fmt(vigilRate)}/s (Vigil) and ${fmt(floorRate)}/s (floor) of ${rate}/s -> ${verdict}`,
+  );
+  const rss = Math.max(...vigil.map((r) => r.maxRssMb));
+  const ceiling = GOAL_RSS_MIB.get(targets);
+  const rssVerdict = ceiling === undefined ? 'no goal stated for this many targets' : rss <= ceiling ? 'MET' : 'NOT MET';
+  console.log(`goal  peak RSS with ${targets} targets <= ${ceiling ?? '-'} MiB. Measured: Vigil ${fmt(rss)} MiB -> ${rssVerdict}`);
 }
 
 function printProfile(path: string): void {

@@ -34,7 +34,7 @@ function moduleOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   // Vigil compiled for the benchmark (vigil-build.ts): name it after its source file.
   const compiled = /node_modules\/\.cache\/vigil-bench-prober\/(.+)\.js$/.exec(url)?.[1];
-  if (compiled) return `src/${compiled}.ts`;
+  if (compiled) return `${compiled}.ts`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (pkg) return pkg;
   const vigil = /\/(src\/.+|bench\/.+)$/.exec(url)?.[1];

@@ -52,6 +52,7 @@ const { ProberMetrics } = (await load('prober/metrics.js')) as typeof import('..
 const { success } = (await load('prober/outcome.js')) as typeof import('../../src/prober/outcome.js');
 const { Scheduler } = (await load('prober/scheduler.js')) as typeof import('../../src/prober/scheduler.js');
 const { Shipper } = (await load('prober/shipper.js')) as typeof import('../../src/prober/shipper.js');
+const { limitHeapGrowth } = (await load('prober/heap.js')) as typeof import('../../src/prober/heap.js');
 type ProberMetrics = InstanceType<typeof ProberMetrics>;
 
 /** Forwards to the agent's metrics and keeps what the benchmark reports, during the window only. */
@@ -169,6 +170,8 @@ async function main(): Promise<void> {
   exitWithParent();
   // tsx turns source maps on; the installed `vigil` runs compiled JavaScript without them.
   process.setSourceMapsEnabled(false);
+  // As `vigil probe` does at start (its --heap-growth default).
+  limitHeapGrowth();
   const metrics = settings.metrics ? new ProberMetrics() : null;
   const observer = new WindowObserver(metrics, Math.ceil((settings.rate * settings.measureMs) / 1000) * 2 + 1000);
   const shipper = new Shipper({
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
+    // Every 250 us: the default (1 ms) leaves most of a busy window unsampled.
+    await session.post('Profiler.setSamplingInterval', { interval: 250 });
     await session.post('Profiler.start');
   }
   const cpuStart = process.cpuUsage();
