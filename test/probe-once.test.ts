@@ -127,6 +127,14 @@ describe('vigil probe --once', () => {
     }
   });
 
+  it('refuses a heap growth that is not a whole percent from 0 to 1000 before starting anything', async () => {
+    for (const percent of ['1.5', '-1', '2000', 'lots']) {
+      const io = captureIo();
+      expect(await run(['probe', '--region', 'eu-west1', '--probes', 'probes', '--heap-growth', percent], io)).toBe(2);
+      expect(io.stderr()).toContain('must be a whole percent from 0 to 1000');
+    }
+  });
+
   it('exits 1 on invalid definitions, printing file:line:col', async () => {
     const dir = probesDir(probeYaml().replace('interval: 10s', 'interval: 10x'));
     const { code, out, err } = await once('--probes', dir, '--region', 'eu-west1', '--format', 'json');

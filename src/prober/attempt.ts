@@ -37,24 +37,23 @@ export class AttemptControllers {
 
   constructor(private readonly maxIdle = 256) {}
 
-  /** A controller whose signal has not aborted and aborts with a TimeoutError at the attempt's timeout. */
+  /** A controller whose signal has not aborted. */
   take(): AbortController {
-    const reused = this.idle.pop();
-    if (reused) return reused;
-    const controller = new AbortController();
-    // The kinds' attempts rely on this signal for their timeout instead of arming their own timer.
-    abortsAtTimeout(controller.signal);
-    return controller;
+    return this.idle.pop() ?? deadlineController();
   }
 
   /** Returns a controller once its attempt's runner has answered; an aborted one is dropped. */
   give(controller: AbortController): void {
     if (!controller.signal.aborted && this.idle.length < this.maxIdle) this.idle.push(controller);
   }
+}
 
-  get idleCount(): number {
-    return this.idle.length;
-  }
+/** A controller that startAttempt aborts with a TimeoutError at the attempt's timeout. */
+function deadlineController(): AbortController {
+  const controller = new AbortController();
+  // The kinds' attempts rely on this signal for their timeout instead of arming their own timer.
+  abortsAtTimeout(controller.signal);
+  return controller;
 }
 
 /**
@@ -66,7 +65,7 @@ export function startAttempt(
   timeoutMs: number,
   timers: Timers,
   graceMs = OVERRUN_GRACE_MS,
-  controller: AbortController = new AttemptControllers().take(),
+  controller: AbortController = deadlineController(),
 ): RunningAttempt {
   if (controller.signal.aborted) throw new Error('an attempt needs a controller that has not been aborted');
   const startedAt = timers.now();
