@@ -6,7 +6,7 @@ import { GCP_PROJECT_ID } from '../lib/cloud-monitoring-client.js';
 import { parseDuration } from '../lib/duration.js';
 import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
-import { limitHeapGrowth, PROBER_HEAP_GROWTH_PERCENT } from '../prober/heap.js';
+import { limitHeapGrowth, MAX_HEAP_GROWTH_PERCENT, PROBER_HEAP_GROWTH_PERCENT } from '../prober/heap.js';
 import { parseByteSize } from '../prober/kinds/schema-fields.js';
 import type { ProbeDefinition } from '../prober/model.js';
 import { type OnceResult, probeOnce } from '../prober/once.js';
@@ -137,7 +137,9 @@ function exportInterval(value: string): number {
 
 function heapGrowth(value: string): number {
   const percent = Number(value);
-  if (!/^\d+$/.test(value) || percent > 1000) throw new InvalidArgumentError('must be a whole percent from 0 to 1000 (0: V8 decides)');
+  if (!/^\d+$/.test(value) || percent > MAX_HEAP_GROWTH_PERCENT) {
+    throw new InvalidArgumentError(`must be a whole percent from 0 to ${MAX_HEAP_GROWTH_PERCENT} (0: V8 decides)`);
+  }
   return percent;
 }
 

@@ -11,9 +11,9 @@ export type ProbeType = (typeof PROBE_TYPES)[number];
 export interface ProbeRunner {
   /**
    * Makes one attempt. Must resolve (never reject) within the timeout plus a small margin, classifying
-   * every failure; `signal` aborts at the timeout or early (shutdown, reload). The scheduler passes the
-   * same signal to the target's next attempt until it aborts: remove what was added to it when the
-   * attempt ends (runAttempt does).
+   * every failure; `signal` aborts at the timeout or early (shutdown, reload). The scheduler hands a
+   * signal that did not abort to a later attempt, of this target or another: remove what was added to it
+   * when the attempt ends (runAttempt does).
    */
   probe(signal: AbortSignal): Promise<Outcome>;
   /** Releases sockets and pools held across attempts. */
