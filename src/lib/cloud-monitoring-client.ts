@@ -1,9 +1,9 @@
 // Builds the @google-cloud/monitoring MetricServiceClient for a project, against Google (Application
 // Default Credentials) or a local plain-text endpoint (tests, emulators), and names its gRPC failures.
 // Shared by the Cloud Monitoring SLI source and the probe-results exporter.
-import { MetricServiceClient } from '@google-cloud/monitoring';
+import { createRequire } from 'node:module';
+import type { MetricServiceClient } from '@google-cloud/monitoring';
 import { credentials, status } from '@grpc/grpc-js';
-import { PassThroughClient } from 'google-auth-library';
 import { z } from 'zod';
 
 /** A Google Cloud project ID (6–30 characters in practice; `domain:` prefixed IDs allowed). */
@@ -20,7 +20,14 @@ export const monitoringEmulatorSchema = z.strictObject({
 
 export type MonitoringEmulator = z.output<typeof monitoringEmulatorSchema>;
 
+// The client library is loaded on first use, not with this module: every process that reads a vigil.yaml
+// reaches this file (through the exporter's and the SLI source's schemas), and a prober agent would
+// otherwise hold @google-cloud/monitoring in memory without exporting anything (about 40 MiB resident).
+const require = createRequire(import.meta.url);
+
 export function createMetricServiceClient(project: string, emulator: MonitoringEmulator | undefined): MetricServiceClient {
+  const { MetricServiceClient } = require('@google-cloud/monitoring') as typeof import('@google-cloud/monitoring');
+  const { PassThroughClient } = require('google-auth-library') as typeof import('google-auth-library');
   if (!emulator) return new MetricServiceClient({ projectId: project });
   return new MetricServiceClient({
     projectId: project,

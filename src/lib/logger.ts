@@ -1,6 +1,6 @@
 // Structured logs: JSON lines by default, human-readable when stdout is a terminal.
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -10,6 +10,9 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+// pino-pretty is loaded only for a terminal: agents and servers log JSON and need not hold it.
+const require = createRequire(import.meta.url);
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -18,6 +21,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stdout;
   const usePretty = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
   if (usePretty) {
+    const pretty = require('pino-pretty') as typeof import('pino-pretty');
     return pino({ level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination }));
   }
   return pino({ level }, destination);

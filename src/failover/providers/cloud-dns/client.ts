@@ -1,10 +1,17 @@
 // Builds the @google-cloud/dns client for a provider config, and turns its errors into ProviderErrors.
-import { DNS } from '@google-cloud/dns';
-import { PassThroughClient } from 'google-auth-library';
+import { createRequire } from 'node:module';
+import type { DNS } from '@google-cloud/dns';
 import { ProviderError } from '../provider.js';
 import { type CloudDnsProviderConfig, parseApiEndpoint } from './schema.js';
 
+// The client libraries are loaded on first use, not with this module: every process that reads a
+// vigil.yaml reaches this file, and a prober agent or a CLI command would otherwise hold them in memory
+// without ever calling Google (about 40 MiB resident, measured with the Cloud Monitoring client).
+const require = createRequire(import.meta.url);
+
 export function createCloudDnsClient(config: CloudDnsProviderConfig): DNS {
+  const { DNS } = require('@google-cloud/dns') as typeof import('@google-cloud/dns');
+  const { PassThroughClient } = require('google-auth-library') as typeof import('google-auth-library');
   const endpoint = config.apiEndpoint === undefined ? null : parseApiEndpoint(config.apiEndpoint);
   let dns: DNS;
   if (endpoint?.plainHttp) {
