@@ -1,17 +1,20 @@
-// CPU per HTTP probe, side by side against one loopback target at one probe rate: Vigil's prober process
-// (real Scheduler, http kind, metrics, Shipper), Debian's blackbox_exporter driven through /probe, and the
+// CPU per HTTP probe, side by side against one loopback target at one probe rate: the real agent
+// (`vigil probe`, shipping to an ingest stand-in), Vigil's prober process (real Scheduler, http kind,
+// metrics, Shipper; profiled with --profile), Debian's blackbox_exporter driven through /probe, and the
 // floor of a bare socket connect/GET/close in Node; plus Vigil's scheduling jitter. Every prober and the
 // target run in their own processes; each run is bounded in time and every child is killed at the end.
-// The goal lines compare Vigil with the bare-socket floor at the same rate (CPU per probe, achieved rates)
-// and give Vigil's peak RSS for the number of targets that rate means at the interval.
+// The goal lines compare the agent (Vigil's prober process when the agent is not run) with the bare-socket
+// floor at the same rate (CPU per probe, achieved rates) and give its peak RSS for the number of targets
+// that rate means at the interval.
 // Run: npm run bench:prober -- [--rates 2000,200] [--seconds 12] [--warmup interval+1] [--interval 5000]
-//      [--repeat 1] [--variants vigil,vigil-sched,blackbox,floor,floor-undici] [--no-metrics] [--trace] [--profile DIR]
+//      [--repeat 1] [--variants agent,vigil,vigil-sched,blackbox,floor,floor-undici] [--no-metrics] [--trace] [--profile DIR]
 // vigil-sched is Vigil's process with an attempt that answers at once without a network: what scheduling,
 // metrics and shipping cost on their own. floor-undici is the HTTP library alone (see floor-child.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAgent } from './prober/agent.js';
 import { BLACKBOX_BINARY, runBlackbox } from './prober/blackbox.js';
 import { spawnChild, spawnScript } from './prober/processes.js';
 import { summarizeProfile } from './prober/profile-summary.js';
@@ -40,7 +43,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     interval: { type: 'string', default: '5000' },
     repeat: { type: 'string', default: '1' },
-    variants: { type: 'string', default: 'vigil,vigil-sched,blackbox,floor,floor-undici' },
+    variants: { type: 'string', default: 'agent,vigil,vigil-sched,blackbox,floor,floor-undici' },
     'no-metrics': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -63,7 +66,7 @@ const variants = new Set((args.variants ?? '').split(','));
 const metrics = !args['no-metrics'];
 const childDeadlineMs = warmupMs + measureMs + 30_000;
 
-type Variant = 'vigil' | 'vigil-sched' | 'blackbox' | 'floor' | 'floor-undici';
+type Variant = 'agent' | 'vigil' | 'vigil-sched' | 'blackbox' | 'floor' | 'floor-undici';
 interface Row {
   variant: Variant;
   run: number;
@@ -134,10 +137,12 @@ function printTable(rate: number, rows: Row[]): void {
     const failures = Object.entries(report.failures);
     if (failures.length > 0) console.log(`${''.padEnd(16)}failures: ${failures.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
+  const agent = rows.filter((r) => r.variant === 'agent').map((r) => r.report);
   const vigil = rows.filter((r) => r.variant === 'vigil').map((r) => r.report);
+  const judged = agent.length > 0 ? { name: 'the agent', reports: agent } : { name: "Vigil's prober process", reports: vigil };
+  if (judged.reports.length > 0) printFloorGoals(rate, judged, rows.filter((r) => r.variant === 'floor').map((r) => r.report));
   if (vigil.length === 0) return;
   const costs = vigil.map(perProbe);
-  printFloorGoals(rate, vigil, rows.filter((r) => r.variant === 'floor').map((r) => r.report));
   const ratio = median(costs) / blackbox;
   const spread = costs.length > 1 ? ` (runs ${costs.map((c) => fmt(c, 1)).join(', ')})` : '';
   console.log(`goal  CPU: Vigil <= ${GOAL_RATIO} x blackbox_exporter per probe. Measured: ${fmt(median(costs), 1)} us vs ${fmt(blackbox, 1)} us = ${fmt(ratio, 3)}${spread} -> ${Number.isFinite(ratio) ? (ratio <= GOAL_RATIO ? 'MET' : 'NOT MET') : 'not measured'}`);
@@ -148,7 +153,8 @@ function printTable(rate: number, rows: Row[]): void {
 }
 
 /** Issue 13's prober goal for one rate: CPU per probe against the socket floor, both rates kept, peak RSS. */
-function printFloorGoals(rate: number, vigil: WindowReport[], floors: WindowReport[]): void {
+function printFloorGoals(rate: number, judged: { name: string; reports: WindowReport[] }, floors: WindowReport[]): void {
+  const vigil = judged.reports;
   const targets = Math.round((rate * intervalMs) / 1000);
   const achieved = (reports: WindowReport[]) => median(reports.map((r) => (r.probes / r.wallMs) * 1000));
   const vigilRate = achieved(vigil);
@@ -159,13 +165,13 @@ function printFloorGoals(rate: number, vigil: WindowReport[], floors: WindowRepo
   const ratio = vigilCost / floorCost;
   const verdict = Number.isFinite(ratio) ? (ratio <= GOAL_FLOOR_RATIO && kept(vigilRate) && kept(floorRate) ? 'MET' : 'NOT MET') : 'not measured (run the floor variant)';
   console.log(
-    `goal  CPU: Vigil <= ${GOAL_FLOOR_RATIO} x bare-socket floor per probe at ${rate}/s, keeping the rate. Measured: ${fmt(vigilCost, 1)} us vs ${fmt(floorCost, 1)} us = ${fmt(ratio, 2)} x; ` +
+    `goal  CPU: Vigil <= ${GOAL_FLOOR_RATIO} x bare-socket floor per probe at ${rate}/s, keeping the rate. Measured (${judged.name}): ${fmt(vigilCost, 1)} us vs ${fmt(floorCost, 1)} us = ${fmt(ratio, 2)} x; ` +
       `rates achieved ${fmt(vigilRate)}/s (Vigil) and ${fmt(floorRate)}/s (floor) of ${rate}/s -> ${verdict}`,
   );
   const rss = Math.max(...vigil.map((r) => r.maxRssMb));
   const ceiling = GOAL_RSS_MIB.get(targets);
   const rssVerdict = ceiling === undefined ? 'no goal stated for this many targets' : rss <= ceiling ? 'MET' : 'NOT MET';
-  console.log(`goal  peak RSS with ${targets} targets <= ${ceiling ?? '-'} MiB. Measured: Vigil ${fmt(rss)} MiB -> ${rssVerdict}`);
+  console.log(`goal  peak RSS with ${targets} targets <= ${ceiling ?? '-'} MiB. Measured (${judged.name}): ${fmt(rss)} MiB -> ${rssVerdict}`);
 }
 
 function printProfile(path: string): void {
@@ -187,6 +193,10 @@ async function main(): Promise<void> {
     for (const rate of rates) {
       const rows: Row[] = [];
       for (let run = 1; run <= repeats; run++) {
+        if (variants.has('agent')) {
+          const settings = { compiled: compiled().src, ports: target.ports, rate, intervalMs, timeoutMs: TIMEOUT_MS, warmupMs, measureMs };
+          rows.push({ variant: 'agent', run, report: await runAgent(settings) });
+        }
         if (variants.has('vigil')) rows.push({ variant: 'vigil', run, report: await runVigil(target.ports, rate, 'http', null) });
         if (variants.has('vigil-sched')) rows.push({ variant: 'vigil-sched', run, report: await runVigil(target.ports, rate, 'noop', null) });
         if (variants.has('blackbox') && haveBlackbox) {
