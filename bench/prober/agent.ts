@@ -54,7 +54,9 @@ class IngestCounter {
   windowStart = Number.POSITIVE_INFINITY;
   windowEnd = Number.POSITIVE_INFINITY;
   readonly window = { probes: 0, ok: 0, failures: {} as Record<string, number> };
-  batches = 0;
+  readonly batchIds = new Set<string>();
+  /** Batches that arrived again after they had been answered. */
+  resent = 0;
   badBodies = 0;
   readonly server: Server = createServer((req, res) => {
     void this.read(req).then((ok) => {
@@ -67,14 +69,20 @@ class IngestCounter {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || req.url !== '/api/v1/results') return false;
-    let results: WireResult[];
+    let batch: { batchId: string; results: WireResult[] };
     try {
-      results = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { results: WireResult[] }).results;
+      batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { batchId: string; results: WireResult[] };
     } catch {
       this.badBodies++;
       return false;
     }
-    this.batches++;
+    // As the server does: a batch sent again (its answer lost, say) is recognised by its id, counted once.
+    if (this.batchIds.has(batch.batchId)) {
+      this.resent++;
+      return true;
+    }
+    this.batchIds.add(batch.batchId);
+    const results = batch.results;
     for (const result of results) {
       const ts = Date.parse(result.ts);
       if (ts < this.windowStart || ts >= this.windowEnd) continue;
@@ -141,6 +149,7 @@ export async function runAgent(run: AgentRun): Promise<WindowReport> {
     const skipped = (await metricSum(metricsUrl, 'vigil_probe_skipped_total')) - skippedBefore;
     await sleep(run.timeoutMs + DRAIN_EXTRA_MS);
     if (ingest.badBodies > 0) throw new Error(`the agent sent ${ingest.badBodies} bodies that are not result batches`);
+    console.log(`agent at ${run.rate}/s: ${ingest.batchIds.size} result batches received, ${ingest.resent} of them sent again (counted once)`);
     return { ...ingest.window, skipped, cpuMicros, wallMs, jitter: null, maxRssMb: processPeakRssMb(agent.pid) };
   } finally {
     await agent.stop();
