@@ -154,13 +154,13 @@ function printTable(rate: number, rows: Row[]): void {
 
 /** Issue 13's prober goal for one rate: CPU per probe against the socket floor, both rates kept, peak RSS. */
 function printFloorGoals(rate: number, judged: { name: string; reports: WindowReport[] }, floors: WindowReport[]): void {
-  const vigil = judged.reports;
+  const { reports } = judged;
   const targets = Math.round((rate * intervalMs) / 1000);
   const achieved = (reports: WindowReport[]) => median(reports.map((r) => (r.probes / r.wallMs) * 1000));
-  const vigilRate = achieved(vigil);
+  const vigilRate = achieved(reports);
   const floorRate = achieved(floors);
   const kept = (r: number) => r >= rate * KEPT_RATE_SHARE;
-  const vigilCost = median(vigil.map(perProbe));
+  const vigilCost = median(reports.map(perProbe));
   const floorCost = median(floors.map(perProbe));
   const ratio = vigilCost / floorCost;
   const verdict = Number.isFinite(ratio) ? (ratio <= GOAL_FLOOR_RATIO && kept(vigilRate) && kept(floorRate) ? 'MET' : 'NOT MET') : 'not measured (run the floor variant)';
@@ -168,7 +168,7 @@ function printFloorGoals(rate: number, judged: { name: string; reports: WindowRe
     `goal  CPU: Vigil <= ${GOAL_FLOOR_RATIO} x bare-socket floor per probe at ${rate}/s, keeping the rate. Measured (${judged.name}): ${fmt(vigilCost, 1)} us vs ${fmt(floorCost, 1)} us = ${fmt(ratio, 2)} x; ` +
       `rates achieved ${fmt(vigilRate)}/s (Vigil) and ${fmt(floorRate)}/s (floor) of ${rate}/s -> ${verdict}`,
   );
-  const rss = Math.max(...vigil.map((r) => r.maxRssMb));
+  const rss = Math.max(...reports.map((r) => r.maxRssMb));
   const ceiling = GOAL_RSS_MIB.get(targets);
   const rssVerdict = ceiling === undefined ? 'no goal stated for this many targets' : rss <= ceiling ? 'MET' : 'NOT MET';
   console.log(`goal  peak RSS with ${targets} targets <= ${ceiling ?? '-'} MiB. Measured (${judged.name}): ${fmt(rss)} MiB -> ${rssVerdict}`);

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { metricSum, scrape } from '../../test/helpers/prom-text.js';
 import { processCpuMicros, processPeakRssMb } from './proc-cpu.js';
 import { type Spawned, spawnChild } from './processes.js';
 import { addFailure, type WindowReport } from './report.js';
@@ -82,8 +83,7 @@ class IngestCounter {
       return true;
     }
     this.batchIds.add(batch.batchId);
-    const results = batch.results;
-    for (const result of results) {
+    for (const result of batch.results) {
       const ts = Date.parse(result.ts);
       if (ts < this.windowStart || ts >= this.windowEnd) continue;
       this.window.probes++;
@@ -101,11 +101,9 @@ class IngestCounter {
   }
 }
 
-async function metricSum(metricsUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
+/** The agent's skipped slots so far (vigil_probe_skipped_total over every series; 0 before the first). */
+async function skippedSoFar(metricsUrl: string): Promise<number> {
+  return metricSum(await scrape(`${metricsUrl}/metrics`), 'vigil_probe_skipped_total') ?? 0;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,7 +136,7 @@ export async function runAgent(run: AgentRun): Promise<WindowReport> {
     const metricsUrl = await agentMetricsUrl(agent);
     await sleep(run.warmupMs);
     // The scrapes are outside the CPU window: each is answered before the reading that opens or closes it.
-    const skippedBefore = await metricSum(metricsUrl, 'vigil_probe_skipped_total');
+    const skippedBefore = await skippedSoFar(metricsUrl);
     const cpuStart = processCpuMicros(agent.pid);
     const wallStart = performance.now();
     ingest.windowStart = Date.now();
@@ -146,7 +144,7 @@ export async function runAgent(run: AgentRun): Promise<WindowReport> {
     ingest.windowEnd = Date.now();
     const cpuMicros = processCpuMicros(agent.pid) - cpuStart;
     const wallMs = performance.now() - wallStart;
-    const skipped = (await metricSum(metricsUrl, 'vigil_probe_skipped_total')) - skippedBefore;
+    const skipped = (await skippedSoFar(metricsUrl)) - skippedBefore;
     await sleep(run.timeoutMs + DRAIN_EXTRA_MS);
     if (ingest.badBodies > 0) throw new Error(`the agent sent ${ingest.badBodies} bodies that are not result batches`);
     console.log(`agent at ${run.rate}/s: ${ingest.batchIds.size} result batches received, ${ingest.resent} of them sent again (counted once)`);
