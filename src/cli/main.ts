@@ -18,7 +18,14 @@ const SUBCOMMANDS: ReadonlyArray<readonly [names: readonly string[], load: () =>
   [['validate'], async () => (await import('./validate.js')).registerValidate],
   [['report'], async () => (await import('./report.js')).registerReport],
   [['simulate'], async () => (await import('./simulate.js')).registerSimulate],
-  [['probe'], async () => (await import('./probe.js')).registerProbe],
+  [
+    ['probe'],
+    async () => {
+      // Before the agent's modules load: loading them alone grows the young generation to its maximum.
+      (await import('../prober/heap.js')).heldNewSpace();
+      return (await import('./probe.js')).registerProbe;
+    },
+  ],
   [['failover'], async () => (await import('./failover.js')).registerFailover],
   [['drill'], async () => (await import('./drill.js')).registerDrill],
   [['token'], async () => (await import('./token.js')).registerToken],

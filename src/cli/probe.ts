@@ -6,7 +6,7 @@ import { GCP_PROJECT_ID } from '../lib/cloud-monitoring-client.js';
 import { parseDuration } from '../lib/duration.js';
 import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
-import { limitHeapGrowth, MAX_HEAP_GROWTH_PERCENT, PROBER_HEAP_GROWTH_PERCENT } from '../prober/heap.js';
+import { baselineWasmOnly, heldNewSpace, limitHeapGrowth, MAX_HEAP_GROWTH_PERCENT, PROBER_HEAP_GROWTH_PERCENT } from '../prober/heap.js';
 import { parseByteSize } from '../prober/kinds/schema-fields.js';
 import type { ProbeDefinition } from '../prober/model.js';
 import { type OnceResult, probeOnce } from '../prober/once.js';
@@ -38,8 +38,12 @@ export interface ProbeOptions {
 
 export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitCode> {
   const token = options.token ?? process.env.VIGIL_PROBER_TOKEN ?? process.env.VIGIL_INGEST_TOKEN;
-  if (options.once) return once(options, token, io);
+  if (options.once) {
+    heldNewSpace().close();
+    return once(options, token, io);
+  }
   limitHeapGrowth(options.heapGrowth);
+  baselineWasmOnly();
   const logger = createLogger();
   const agent = await startAgent({
     region: options.region,
@@ -56,6 +60,7 @@ export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitC
       : undefined,
     logger,
   });
+  heldNewSpace().watch();
   io.out(`Vigil probe agent ${options.region}: metrics at ${agent.metricsUrl}/metrics\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -1,0 +1,53 @@
+// The prober agent's cap on V8's young generation, measured in a fresh Node process (a test worker's own
+// young generation has long grown to its maximum): an allocation pattern that grows the space to V8's
+// 32 MiB (2 x 16) without the cap stays at the cap with it, and growth resumes after close().
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROBER_NEW_SPACE_MIB } from '../src/prober/heap.js';
+
+type Mode = 'uncapped' | 'capped' | 'closed';
+
+/** New-space size in MiB after a workload whose survivors make V8 grow the young generation. */
+function newSpaceAfterWork(mode: Mode): number {
+  const script = `
+    const { getHeapSpaceStatistics } = await import('node:v8');
+    const { NewSpaceCap } = await import(${JSON.stringify(`${process.cwd()}/dist/prober/heap.js`)});
+    const mode = ${JSON.stringify(mode)};
+    const cap = mode === 'uncapped' ? null : new NewSpaceCap(${PROBER_NEW_SPACE_MIB});
+    cap?.watch();
+    if (mode === 'closed') cap.close();
+    const survivors = [];
+    for (let round = 0; round < 3000; round++) {
+      for (let i = 0; i < 1000; i++) survivors.push({ round, name: 'target-' + i });
+      if (survivors.length > 200000) survivors.splice(0, 100000);
+      // Small bursts with the event loop turning between them, as in the agent: the cap's GC observer runs
+      // between them (one long synchronous burst could grow the space two steps before it runs).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    process.stdout.write(String(space.space_size / 1024 / 1024));
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(child.stderr).toBe('');
+  return Number(child.stdout);
+}
+
+describe('NewSpaceCap', () => {
+  it('keeps the young generation at the cap where V8 alone grows it past', () => {
+    expect(newSpaceAfterWork('uncapped')).toBeGreaterThan(PROBER_NEW_SPACE_MIB);
+    const capped = newSpaceAfterWork('capped');
+    expect(capped).toBeLessThanOrEqual(PROBER_NEW_SPACE_MIB);
+    // It does grow up to the cap: held at its start size the prober would collect far too often.
+    expect(capped).toBeGreaterThanOrEqual(PROBER_NEW_SPACE_MIB / 2);
+  });
+
+  it('lets V8 grow the space again once closed', () => {
+    expect(newSpaceAfterWork('closed')).toBeGreaterThan(PROBER_NEW_SPACE_MIB);
+  });
+
+  it('refuses a cap under 2 MiB or not in whole MiB', async () => {
+    const { NewSpaceCap } = await import('../src/prober/heap.js');
+    expect(() => new NewSpaceCap(1)).toThrow(/at least 2/);
+    expect(() => new NewSpaceCap(4.5)).toThrow(/whole number/);
+  });
+});
