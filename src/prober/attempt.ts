@@ -1,5 +1,6 @@
 // One attempt under the scheduler's timeout: the runner's signal aborts at the timeout, and if the runner
 // still has not answered a grace period later, the attempt is recorded as a timeout without it.
+import { withoutStack } from '../lib/abort.js';
 import { abortsAtTimeout } from './kinds/attempt.js';
 import type { ProbeRunner } from './kinds/kind.js';
 import { failure, type Outcome } from './outcome.js';
@@ -87,7 +88,7 @@ export function startAttempt(
     timer = timers.setTimer(graceMs, () => {
       settle({ outcome: failure('timeout', timers.now() - startedAt), overran: true, runnerError: null });
     });
-    controller.abort(new DOMException('probe timed out', 'TimeoutError'));
+    controller.abort(withoutStack(() => new DOMException('probe timed out', 'TimeoutError')));
   });
   let attempt: Promise<Outcome>;
   try {

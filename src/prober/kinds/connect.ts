@@ -11,6 +11,7 @@ import {
   type TLSSocket,
   connect as tlsConnect,
 } from 'node:tls';
+import { withoutStack } from '../../lib/abort.js';
 import type { Attempt } from './attempt.js';
 import type { IpFamily, TlsConfig } from './schema-fields.js';
 
@@ -160,7 +161,7 @@ export function openConnection(
   };
   // Errors are built only when needed: with source maps on, each one costs tens of microseconds.
   attempt.onSettle(() => {
-    if (!finished) finish(new AttemptOverError());
+    if (!finished) finish(withoutStack(() => new AttemptOverError()));
   });
 
   const connectTo = (address: string): void => {
