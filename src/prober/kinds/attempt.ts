@@ -1,6 +1,7 @@
 // One probe attempt against its deadline: settles exactly once (result, timeout or caller's abort) and
 // then releases whatever the attempt opened.
 import { performance } from 'node:perf_hooks';
+import { withoutStack } from '../../lib/abort.js';
 import { type FailureKind, failure, type Outcome, type Phases, success } from '../outcome.js';
 import { type AttemptStage, classifyError } from './classify.js';
 
@@ -107,13 +108,17 @@ export class Attempt {
     if (this.signal.onabort === this.onAbort) this.signal.onabort = null;
     else this.signal.removeEventListener('abort', this.onAbort);
     this.resolve(outcome);
-    for (const release of this.releases) {
-      try {
-        release();
-      } catch {
-        // Releasing is best effort: the outcome is already decided and must not turn into a rejection.
+    // The errors releases build (ours, and undici's for an aborted request and its socket, whose stacks
+    // Node's stream destroy formats) are never shown: built without stacks, they cost next to nothing.
+    withoutStack(() => {
+      for (const release of this.releases) {
+        try {
+          release();
+        } catch {
+          // Releasing is best effort: the outcome is already decided and must not turn into a rejection.
+        }
       }
-    }
+    });
     this.releases.length = 0;
   }
 

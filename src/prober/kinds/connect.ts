@@ -11,7 +11,6 @@ import {
   type TLSSocket,
   connect as tlsConnect,
 } from 'node:tls';
-import { withoutStack } from '../../lib/abort.js';
 import type { Attempt } from './attempt.js';
 import type { IpFamily, TlsConfig } from './schema-fields.js';
 
@@ -161,7 +160,7 @@ export function openConnection(
   };
   // Errors are built only when needed: with source maps on, each one costs tens of microseconds.
   attempt.onSettle(() => {
-    if (!finished) finish(withoutStack(() => new AttemptOverError()));
+    if (!finished) finish(new AttemptOverError());
   });
 
   const connectTo = (address: string): void => {

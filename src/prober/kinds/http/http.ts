@@ -4,7 +4,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type buildConnector, Client, type Dispatcher, errors } from 'undici';
-import { withoutStack } from '../../../lib/abort.js';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
 import { type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
@@ -281,10 +280,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   private readonly release = (): void => {
     if (!this.ended && this.controller && !this.controller.aborted) {
       this.ended = true;
-      // undici builds its own errors for the aborted request and socket while abort() runs, and Node's
-      // stream destroy formats their stacks: built here, none of them captures one.
-      const controller = this.controller;
-      withoutStack(() => controller.abort(new Error('probe attempt over')));
+      this.controller.abort(new Error('probe attempt over'));
     }
   };
 }
