@@ -2,8 +2,9 @@
 // against real loopback servers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackServer, startHttpServer } from '../../../../test/helpers/adversarial-servers.js';
+import { type LoopbackServer, startHttpServer, waitFor } from '../../../../test/helpers/adversarial-servers.js';
 import type { Outcome } from '../../outcome.js';
+import { exchangeClients } from './exchange-clients.js';
 import { httpKind } from './http.js';
 
 const TIMEOUT_MS = 5000;
@@ -34,6 +35,8 @@ interface SeenRequest {
 
 let server: LoopbackServer & { url: string };
 const seen: SeenRequest[] = [];
+/** "host-header path" of every request, in arrival order. */
+const seenHosts: string[] = [];
 
 /** One server, routed by path, standing in for the usual health endpoints and their mistakes. */
 function route(req: IncomingMessage, res: ServerResponse): void {
@@ -43,6 +46,7 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   });
   req.on('end', () => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', body });
+    seenHosts.push(`${req.headers.host} ${req.url}`);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const hop = /^\/loop\/(\d+)$/.exec(path);
     if (hop) {
@@ -162,6 +166,29 @@ describe('http probe phases and connections', () => {
     const outcomes = await probeHttp(`${server.url}/healthz`, {}, 3);
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
     expect(server.connections() - before).toBe(3);
+  });
+
+  it('attempts of many targets share a few undici clients, each request going to its own target\'s host and path', async () => {
+    const other = await startHttpServer(route);
+    seenHosts.length = 0;
+    const settings = httpKind.settingsSchema.parse({ expect: { bodyRegex: 'status: ok' } });
+    const urls = Array.from({ length: 40 }, (_, i) => `${i % 2 ? server.url : other.url}/healthz?target=${i}`);
+    const runners = urls.map((url) => httpKind.create({ settings, target: { url }, timeoutMs: TIMEOUT_MS }));
+    try {
+      for (let round = 0; round < 3; round++) {
+        const outcomes = await Promise.all(runners.map((runner) => runner.probe(new AbortController().signal)));
+        expect(outcomes.every((o) => o.ok)).toBe(true);
+      }
+    } finally {
+      await Promise.all(runners.map((runner) => runner.close()));
+      await other.close();
+    }
+    expect(seenHosts).toHaveLength(120);
+    const expected = urls.map((url) => `${new URL(url).host} ${new URL(url).pathname}${new URL(url).search}`);
+    expect(new Set(seenHosts)).toEqual(new Set(expected));
+    // Clients go back once undici is done with their connections: never more than the attempts in flight.
+    await waitFor(() => exchangeClients.idleCount > 0, 'clients back from their exchanges');
+    expect(exchangeClients.idleCount).toBeLessThanOrEqual(40);
   });
 
   it('keeps one connection across attempts with reuseConnections, with no connect phase after the first', async () => {

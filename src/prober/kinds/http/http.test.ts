@@ -265,6 +265,17 @@ describe('http probe over TLS with certificates made at test time', () => {
     expect(wrong.detail).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
   });
 
+  it('a certificate for another name fails every attempt of the same runner as tls_error, none left waiting', async () => {
+    const server = await track(startHttpServer(reply(200, 'ok'), { tls: await ca.issue({ names: ['api.vigil.test'] }) }));
+    const settings = httpKind.settingsSchema.parse({ tlsConfig: { caFile: ca.certFile } });
+    const runner = httpKind.create({ settings, target: { url: `${server.url}/` }, timeoutMs: TIMEOUT_MS });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await runner.probe(new AbortController().signal));
+    await runner.close();
+    expect(outcomes.map((o) => o.failure)).toEqual(['tls_error', 'tls_error', 'tls_error']);
+    expect(Math.max(...outcomes.map((o) => o.latencyMs))).toBeLessThan(TIMEOUT_MS / 2);
+  });
+
   it('an unreadable or empty caFile ends every attempt as tls_error without connecting', async () => {
     const server = await track(startHttpServer(reply(200, 'ok'), { tls: await ca.issue() }));
     const missing = await probeHttp(`${server.url}/`, { tlsConfig: { caFile: `${workshop.dir}/no-such-ca.pem` } });

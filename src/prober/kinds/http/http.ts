@@ -8,6 +8,7 @@ import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
 import { type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
 import { defineProbeKind, type ProbeRunner } from '../kind.js';
+import { type Exchange, exchangeClients } from './exchange-clients.js';
 import { ResponseExpectations } from './expectations.js';
 import { type HttpSettings, type HttpTarget, httpSettingsSchema, httpTargetSchema } from './schema.js';
 
@@ -18,6 +19,9 @@ const MAX_ORIGINS = 8;
 // Built once: undici marks a socket closed this way as over rather than failed, and a socket closed
 // without an error would make undici build one (capturing a stack) when it sees the close.
 const RESPONSE_DONE = new errors.InformationalError('connection not reused: closed after the response');
+// What undici hears when a connection cannot be opened: the attempt has its own classified failure already,
+// and undici must end the request rather than keep it for a retry (it does for some TLS codes).
+const NOT_CONNECTED = new Error('the probe attempt could not connect');
 
 type Method = HttpSettings['method'];
 
@@ -27,147 +31,177 @@ function methodAfterRedirect(status: number, method: Method): Method {
   return 'GET';
 }
 
-class HttpRunner implements ProbeRunner {
-  private readonly clients = new Map<string, Client>();
-  private readonly expectations: ResponseExpectations;
-  private readonly requestHeaders: string[];
-  private readonly url: URL;
-  /** The attempt whose request is on the wire: the connector charges its phases to it. */
-  private current: Attempt | null = null;
-  /** The current attempt's connection when connections are not reused: closed by us when the response ends. */
-  private socket: Socket | null = null;
-  /** Expiry seen on the kept connection, reported again by attempts that reuse it. */
-  private keptCertExpiresAt: number | undefined;
-  private readonly trust: TlsTrust;
+/** What every target of one probe shares, built once per settings object (a probe's targets share it). */
+interface ProbeShared {
+  expectations: ResponseExpectations;
+  /** The configured headers and the user agent, as undici's flat name/value list. */
+  headers: string[];
+  /** The configured headers name the host themselves: the URL's is not added. */
+  ownHost: boolean;
+  trust: TlsTrust;
+}
+
+const sharedBySettings = new WeakMap<HttpSettings, ProbeShared>();
+
+function sharedFor(settings: HttpSettings): ProbeShared {
+  const known = sharedBySettings.get(settings);
+  if (known) return known;
+  const headers = Object.entries(settings.headers);
+  if (!headers.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['user-agent', USER_AGENT]);
+  const shared: ProbeShared = {
+    expectations: new ResponseExpectations(settings.expect),
+    headers: headers.flat(),
+    ownHost: headers.some(([name]) => name.toLowerCase() === 'host'),
+    trust: loadTlsTrust(settings.tlsConfig),
+  };
+  sharedBySettings.set(settings, shared);
+  return shared;
+}
+
+/** One URL to send a request to: what its request line and headers need, worked out once. */
+class Hop {
+  readonly path: string;
+  readonly headers: string[];
+  readonly https: boolean;
+  /** The host to connect to: the URL's host name, without an IPv6 literal's brackets. */
+  readonly host: string;
+  readonly port: number;
 
   constructor(
-    private readonly settings: HttpSettings,
+    readonly url: URL,
+    shared: ProbeShared,
+  ) {
+    this.path = `${url.pathname}${url.search}`;
+    // The request names its host: the undici client that carries it may not be bound to this origin.
+    this.headers = shared.ownHost ? shared.headers : [...shared.headers, 'host', url.host];
+    this.https = url.protocol === 'https:';
+    const hostname = url.hostname;
+    this.host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+    this.port = Number(url.port) || (this.https ? 443 : 80);
+  }
+}
+
+class HttpRunner implements ProbeRunner {
+  private readonly shared: ProbeShared;
+  private readonly firstHop: Hop;
+  /** With reuseConnections only: a client per origin, each keeping its connection between attempts. */
+  private keptClients: Map<string, Client> | null = null;
+  /** With reuseConnections only: the exchange whose request is on a kept client, which opens its connection. */
+  private keptExchange: ResponseHandler | null = null;
+  /** Expiry seen on the kept connection, reported again by attempts that reuse it. */
+  private keptCertExpiresAt: number | undefined;
+
+  constructor(
+    readonly settings: HttpSettings,
     target: HttpTarget,
     private readonly timeoutMs: number,
-    private readonly lookup: HostLookup | undefined,
+    readonly lookup: HostLookup | undefined,
   ) {
-    this.url = new URL(target.url);
-    this.trust = loadTlsTrust(settings.tlsConfig);
-    this.expectations = new ResponseExpectations(settings.expect);
-    const headers = Object.entries(settings.headers);
-    if (!headers.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['user-agent', USER_AGENT]);
-    this.requestHeaders = headers.flat();
+    this.shared = sharedFor(settings);
+    this.firstHop = new Hop(new URL(target.url), this.shared);
   }
 
   probe(signal: AbortSignal): Promise<Outcome> {
-    return runAttempt(this.timeoutMs, signal, (attempt) => {
-      this.current = attempt;
-      // Held until the next attempt otherwise (an interval later), the settled attempt and everything it
-      // reaches would outlive the young generation and be promoted: old-space garbage, then long GCs.
-      attempt.onSettle(() => {
-        if (this.current !== attempt) return;
-        this.current = null;
-        this.socket = null;
-      });
-      for (const phase of ['dns', 'connect', 'tls', 'ttfb', 'transfer'] as const) attempt.addPhase(phase, 0);
-      if (this.settings.reuseConnections) attempt.certExpiresAt = this.keptCertExpiresAt;
-      this.send(attempt, this.url, this.settings.method, 0);
-    });
+    return runAttempt(this.timeoutMs, signal, this.start);
   }
 
   async close(): Promise<void> {
-    const clients = [...this.clients.values()];
-    this.clients.clear();
+    const clients = [...(this.keptClients?.values() ?? [])];
+    this.keptClients = null;
     await Promise.all(clients.map((client) => client.destroy().catch(() => undefined)));
   }
 
-  send(attempt: Attempt, url: URL, method: Method, hop: number): void {
+  private readonly start = (attempt: Attempt): void => {
+    for (const phase of ['dns', 'connect', 'tls', 'ttfb', 'transfer'] as const) attempt.addPhase(phase, 0);
+    if (this.settings.reuseConnections) {
+      attempt.certExpiresAt = this.keptCertExpiresAt;
+      // Held until the next attempt otherwise (an interval later), the settled attempt and everything it
+      // reaches would outlive the young generation and be promoted: old-space garbage, then long GCs.
+      attempt.onSettle(this.forgetKeptExchange);
+    }
+    this.send(attempt, this.firstHop, this.settings.method, 0);
+  };
+
+  send(attempt: Attempt, hop: Hop, method: Method, redirects: number): void {
     attempt.stage = 'request';
-    const handler = new ResponseHandler(this, attempt, url, method, hop);
-    this.clientFor(url.origin).dispatch(
+    const handler = new ResponseHandler(this, attempt, hop, method, redirects);
+    let client: Client;
+    if (this.settings.reuseConnections) {
+      this.keptExchange = handler;
+      client = this.keptClientFor(hop.url.origin);
+    } else client = exchangeClients.take(handler);
+    client.dispatch(
       {
-        path: `${url.pathname}${url.search}`,
+        path: hop.path,
         method,
-        headers: this.requestHeaders,
+        headers: hop.headers,
         body: method === this.settings.method ? (this.settings.body ?? null) : null,
         // Never `reset` (`connection: close`), even without reuse: undici would then build an error with a
-        // stack for every response it ends (an eighth of an attempt's CPU); closeConnection closes the
-        // socket as the response ends instead, which the server sees as an ordinary client close.
+        // stack for every response it ends (an eighth of an attempt's CPU); the handler closes the socket
+        // as the response ends instead, which the server sees as an ordinary client close.
         reset: false,
       },
       handler,
     );
   }
 
-  get followRedirects(): boolean {
-    return this.settings.followRedirects;
-  }
-
-  /**
-   * Closes a connection that is not reused as soon as its response has ended. undici would otherwise
-   * destroy it with a new informational error whose stack Node's stream code formats: a sixth of the
-   * CPU of an attempt against a fast target.
-   */
-  closeConnection(): void {
-    const socket = this.socket;
-    this.socket = null;
-    socket?.destroy(RESPONSE_DONE);
-  }
-
-  get maxBodyBytes(): number {
-    return this.settings.maxBodyBytes;
+  /** The hop a redirect points to. */
+  hopTo(url: URL): Hop {
+    return new Hop(url, this.shared);
   }
 
   get responseExpectations(): ResponseExpectations {
-    return this.expectations;
+    return this.shared.expectations;
   }
 
-  private clientFor(origin: string): Client {
-    const known = this.clients.get(origin);
+  get trust(): TlsTrust {
+    return this.shared.trust;
+  }
+
+  /** Remembers the expiry seen when a kept connection was opened, for the attempts that reuse it. */
+  keptConnectionOpened(certExpiresAt: number | undefined): void {
+    this.keptCertExpiresAt = certExpiresAt;
+  }
+
+  private readonly forgetKeptExchange = (): void => {
+    if (this.keptExchange?.attemptDone) this.keptExchange = null;
+  };
+
+  private keptClientFor(origin: string): Client {
+    this.keptClients ??= new Map();
+    const clients = this.keptClients;
+    const known = clients.get(origin);
     if (known) return known;
-    if (this.clients.size >= MAX_ORIGINS) {
-      const oldestExtra = [...this.clients.keys()].find((o) => o !== this.url.origin);
+    if (clients.size >= MAX_ORIGINS) {
+      const oldestExtra = [...clients.keys()].find((o) => o !== this.firstHop.url.origin);
       if (oldestExtra) {
-        this.clients.get(oldestExtra)?.destroy().catch(() => undefined);
-        this.clients.delete(oldestExtra);
+        clients.get(oldestExtra)?.destroy().catch(() => undefined);
+        clients.delete(oldestExtra);
       }
     }
     const client = new Client(origin, {
-      connect: this.connector,
+      connect: this.connectKept,
       pipelining: 1,
       // The attempt's own deadline bounds every wait; undici's timers would only add work.
       headersTimeout: 0,
       bodyTimeout: 0,
-      // Long enough to span a probe interval when reuse is on (servers' keep-alive hints still apply).
+      // Long enough to span a probe interval (servers' keep-alive hints still apply).
       keepAliveTimeout: 60_000,
       keepAliveMaxTimeout: 600_000,
     });
-    this.clients.set(origin, client);
+    clients.set(origin, client);
     return client;
   }
 
-  private readonly connector: buildConnector.connector = (options, callback) => {
-    const attempt = this.current;
-    if (!attempt || attempt.done) {
-      callback(new Error('no probe attempt is waiting for this connection'), null);
-      return;
-    }
-    const https = options.protocol === 'https:';
-    const host = options.hostname;
-    const port = Number(options.port) || (https ? 443 : 80);
-    const tls = https ? tlsOptionsFor(host, this.trust, ['http/1.1']) : null;
-    openConnection(attempt, { host, port, ipFamily: this.settings.ipFamily, lookup: this.lookup }, tls, (error, socket) => {
-      if (error || !socket) {
-        // Classified here, where the stage (dns, connect, tls) is still known.
-        attempt.failWith(error);
-        callback(error ?? new Error('no socket'), null);
-        return;
-      }
-      attempt.stage = 'request';
-      if (https) this.keptCertExpiresAt = attempt.certExpiresAt;
-      if (!this.settings.reuseConnections) this.socket = socket;
-      callback(null, socket);
-    });
+  private readonly connectKept: buildConnector.connector = (_options, callback) => {
+    const exchange = this.keptExchange;
+    if (exchange) exchange.openSocket(callback);
+    else callback(new Error('no probe attempt is waiting for this connection'), null);
   };
 }
 
-/** Receives one response (one hop of the redirect chain) for an attempt. */
-class ResponseHandler implements Dispatcher.DispatchHandler {
+/** Receives one response (one hop of the redirect chain) for an attempt, and opens its connection. */
+class ResponseHandler implements Dispatcher.DispatchHandler, Exchange {
   private controller: Dispatcher.DispatchController | null = null;
   private readonly dispatchedAt = performance.now();
   private headersAt = 0;
@@ -175,14 +209,42 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] | null = null;
   private redirectTo: { url: URL; method: Method } | null = null;
   private ended = false;
+  /** The connection this exchange opened when it is not kept: closed by us as the response ends. */
+  private socket: Socket | null = null;
 
   constructor(
     private readonly runner: HttpRunner,
     private readonly attempt: Attempt,
-    private readonly url: URL,
+    private readonly hop: Hop,
     private readonly method: Method,
-    private readonly hop: number,
+    private readonly redirects: number,
   ) {}
+
+  get attemptDone(): boolean {
+    return this.attempt.done;
+  }
+
+  openSocket(callback: buildConnector.Callback): void {
+    const { attempt, hop, runner } = this;
+    if (attempt.done) {
+      callback(NOT_CONNECTED, null);
+      return;
+    }
+    const { settings } = runner;
+    const tls = hop.https ? tlsOptionsFor(hop.host, runner.trust, ['http/1.1']) : null;
+    openConnection(attempt, { host: hop.host, port: hop.port, ipFamily: settings.ipFamily, lookup: runner.lookup }, tls, (error, socket) => {
+      if (error || !socket) {
+        // Classified here, where the stage (dns, connect, tls) is still known.
+        attempt.failWith(error);
+        callback(NOT_CONNECTED, null);
+        return;
+      }
+      attempt.stage = 'request';
+      if (settings.reuseConnections) runner.keptConnectionOpened(attempt.certExpiresAt);
+      else this.socket = socket;
+      callback(null, socket);
+    });
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -197,7 +259,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     attempt.stage = 'response';
     attempt.addPhase('ttfb', now - Math.max(this.dispatchedAt, attempt.readyAt));
     attempt.status = status;
-    if (this.runner.followRedirects && status >= 300 && status < 400 && typeof headers.location === 'string') {
+    if (this.runner.settings.followRedirects && status >= 300 && status < 400 && typeof headers.location === 'string') {
       this.redirect(status, headers.location);
       return;
     }
@@ -214,8 +276,9 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     }
     // A HEAD answer (and a 304) declares the length of a body it does not send.
     const declared = this.method === 'HEAD' || status === 304 ? 0 : Number(headers['content-length']);
-    if (declared > this.runner.maxBodyBytes) {
-      this.stop('body_too_large', `content-length ${declared} exceeds maxBodyBytes ${this.runner.maxBodyBytes}`);
+    const { maxBodyBytes } = this.runner.settings;
+    if (declared > maxBodyBytes) {
+      this.stop('body_too_large', `content-length ${declared} exceeds maxBodyBytes ${maxBodyBytes}`);
       return;
     }
     if (expectations.needsBody) this.chunks = [];
@@ -224,8 +287,9 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.attempt.done) return;
     this.received += chunk.length;
-    if (this.received > this.runner.maxBodyBytes) {
-      this.stop('body_too_large', `body exceeds maxBodyBytes ${this.runner.maxBodyBytes}`);
+    const { maxBodyBytes } = this.runner.settings;
+    if (this.received > maxBodyBytes) {
+      this.stop('body_too_large', `body exceeds maxBodyBytes ${maxBodyBytes}`);
       return;
     }
     this.chunks?.push(chunk);
@@ -234,11 +298,16 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.ended = true;
     const { attempt } = this;
+    // A connection that is not kept is closed as soon as its response has ended. undici would otherwise
+    // destroy it with a new informational error whose stack Node's stream code formats: a sixth of the CPU
+    // of an attempt against a fast target.
+    const socket = this.socket;
+    this.socket = null;
+    socket?.destroy(RESPONSE_DONE);
     if (attempt.done) return;
     attempt.addPhase('transfer', performance.now() - this.headersAt);
-    this.runner.closeConnection();
     if (this.redirectTo) {
-      this.runner.send(attempt, this.redirectTo.url, this.redirectTo.method, this.hop + 1);
+      this.runner.send(attempt, this.runner.hopTo(this.redirectTo.url), this.redirectTo.method, this.redirects + 1);
       return;
     }
     const problem = this.chunks ? this.runner.responseExpectations.bodyProblem(Buffer.concat(this.chunks, this.received)) : null;
@@ -249,17 +318,18 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.ended = true;
+    this.socket = null;
     this.attempt.failWith(error);
   }
 
   private redirect(status: number, location: string): void {
-    if (this.hop >= MAX_REDIRECTS) {
+    if (this.redirects >= MAX_REDIRECTS) {
       this.stop('http_status', `status ${status}: stopped after ${MAX_REDIRECTS} redirects`);
       return;
     }
     let next: URL;
     try {
-      next = new URL(location, this.url);
+      next = new URL(location, this.hop.url);
     } catch {
       this.stop('protocol_error', `status ${status} with an invalid location "${location.slice(0, 200)}"`);
       return;
