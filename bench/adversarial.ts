@@ -6,7 +6,7 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startAttempt } from '../src/prober/attempt.js';
+import { attemptOnce } from '../src/prober/attempt.js';
 import { PROBE_KINDS } from '../src/prober/kinds/index.js';
 import type { ProbeType } from '../src/prober/kinds/kind.js';
 import { realTimers } from '../src/prober/timers.js';
@@ -115,7 +115,7 @@ for (const c of cases) {
   }, 5);
   for (let i = 0; i < REPEAT; i++) {
     const started = performance.now();
-    const end = await startAttempt(runner, TIMEOUT_MS, realTimers).end;
+    const end = await attemptOnce(runner, TIMEOUT_MS, realTimers);
     walls.push(performance.now() - started);
     failures.add(end.outcome.failure ?? 'ok');
     if (end.overran) overran++;

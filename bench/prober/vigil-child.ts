@@ -15,7 +15,7 @@ import {
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ProbeKind, ProbeType } from '../../src/prober/kinds/kind.js';
-import type { ProbeDefinition, ProbeResult } from '../../src/prober/model.js';
+import type { ProbeDefinition } from '../../src/prober/model.js';
 import type { Outcome } from '../../src/prober/outcome.js';
 import type { SchedulerObserver, TargetLabels } from '../../src/prober/scheduler.js';
 import { exitWithParent } from './processes.js';
@@ -52,6 +52,7 @@ const { ProberMetrics } = (await load('prober/metrics.js')) as typeof import('..
 const { success } = (await load('prober/outcome.js')) as typeof import('../../src/prober/outcome.js');
 const { Scheduler } = (await load('prober/scheduler.js')) as typeof import('../../src/prober/scheduler.js');
 const { Shipper } = (await load('prober/shipper.js')) as typeof import('../../src/prober/shipper.js');
+const { encodeResult } = (await load('prober/result-json.js')) as typeof import('../../src/prober/result-json.js');
 const { limitHeapGrowth } = (await load('prober/heap.js')) as typeof import('../../src/prober/heap.js');
 type ProberMetrics = InstanceType<typeof ProberMetrics>;
 
@@ -69,8 +70,8 @@ class WindowObserver implements SchedulerObserver {
     this.lateness = new Float64Array(capacity);
   }
 
-  attempted(labels: TargetLabels, result: ProbeResult, outcome: Outcome): void {
-    this.metrics?.attempted(labels, result, outcome);
+  attempted(labels: TargetLabels, outcome: Outcome): void {
+    this.metrics?.attempted(labels, outcome);
   }
   skipped(labels: TargetLabels, slots: number): void {
     this.metrics?.skipped(labels, slots);
@@ -190,15 +191,15 @@ async function main(): Promise<void> {
     vantage: VANTAGE,
     kinds: kindsFor(),
     observer,
-    onResult: (result) => {
-      shipper.push(result);
+    onResult: (labels, startedAt, outcome) => {
+      shipper.push(encodeResult(labels, startedAt, outcome));
       second.done++;
-      if (result.ok) second.ok++;
-      else if (result.failure === 'timeout') second.timeouts++;
+      if (outcome.ok) second.ok++;
+      else if (outcome.failure === 'timeout') second.timeouts++;
       if (!observer.measuring) return;
       window.probes++;
-      if (result.ok) window.ok++;
-      else addFailure(window.failures, result.failure ?? 'unknown');
+      if (outcome.ok) window.ok++;
+      else addFailure(window.failures, outcome.failure ?? 'unknown');
     },
   });
   scheduler.setProbes([definition()]);

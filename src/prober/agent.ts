@@ -59,7 +59,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   try {
     let prober: VantageProber | null = null;
     const metricsServer: RunningMetricsServer = await serveMetrics({
-      registry,
+      exposition: () => metrics.exposition(),
       host: options.metricsHost,
       port: options.metricsPort,
       health: () => ({ vantage: region, targets: prober?.targets().length ?? 0, ...(prober ? { tally: prober.summary() } : {}) }),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { firstIssue } from '../lib/zod-issues.js';
 import type { ProbeResult } from './model.js';
-import { probeResultSchema, toJson } from './result-json.js';
+import { probeResultSchema } from './result-json.js';
 
 const batchBody = z.object({ batchId: z.string(), vantage: z.string(), results: z.array(probeResultSchema) });
 
@@ -17,8 +17,9 @@ export function resultBatchKey(batchId: string): string {
   return `results:${batchId}`;
 }
 
-export function serializeBatch(batchId: string, vantage: string, results: readonly ProbeResult[]): string {
-  return JSON.stringify({ batchId, vantage, results: results.map(toJson) });
+/** The body of a batch whose results are already JSON text, comma-separated (the shipper's). */
+export function batchBodyText(batchId: string, vantage: string, resultsJson: string): string {
+  return `{"batchId":${JSON.stringify(batchId)},"vantage":${JSON.stringify(vantage)},"results":[${resultsJson}]}`;
 }
 
 /** The results of a batch body; throws BatchBodyError when it is not one. */

@@ -1,11 +1,13 @@
-// The agent's own small HTTP endpoint: GET /metrics (Prometheus text from its registry) and GET /healthz.
+// The agent's own small HTTP endpoint: GET /metrics (Prometheus text, streamed) and GET /healthz.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { closeHttpServer } from '../lib/http-server.js';
+import { writeText } from '../lib/http-stream.js';
 
 export interface MetricsServerOptions {
-  registry: Registry;
+  /** The Prometheus text, in chunks. */
+  exposition: () => AsyncIterable<string>;
   host: string;
   port: number;
   /** The body of GET /healthz. */
@@ -30,13 +32,10 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Runni
       return;
     }
     if (path === '/metrics') {
-      options.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': options.registry.contentType });
-          res.end(text);
-        },
-        (error: unknown) => json(res, 500, { error: { code: 'internal', message: error instanceof Error ? error.message : 'metrics failed' } }),
-      );
+      writeText(res, Registry.PROMETHEUS_CONTENT_TYPE, options.exposition()).catch((error: unknown) => {
+        if (!res.headersSent) json(res, 500, { error: { code: 'internal', message: error instanceof Error ? error.message : 'metrics failed' } });
+        else res.destroy();
+      });
       return;
     }
     if (path === '/healthz') {

@@ -3,18 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { ProberMetrics } from './metrics.js';
 import { failure, type Outcome, success } from './outcome.js';
-import { type TargetLabels, toResult } from './scheduler.js';
+import type { TargetLabels } from './scheduler.js';
 
 const a: TargetLabels = { probe: 'web', type: 'http', target: 'http://a.test/x', targetRegion: 'eu', vantage: 'us' };
 const b: TargetLabels = { ...a, target: 'http://b.test/y' };
 const c: TargetLabels = { probe: 'db', type: 'tcp', target: 'db.test:5432', targetRegion: 'eu', vantage: 'us' };
 
 function attempt(metrics: ProberMetrics, labels: TargetLabels, outcome: Outcome): void {
-  metrics.attempted(labels, toResult(labels, 1_700_000_000_000, outcome), outcome);
+  metrics.attempted(labels, outcome);
 }
 
 async function samples(metrics: ProberMetrics): Promise<string[]> {
-  const text = await metrics.registry.metrics();
+  let text = '';
+  for await (const chunk of metrics.exposition()) text += chunk;
   return text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && /^(probe_|vigil_probe_(success_)?total)/.test(line));
 }
 

@@ -1,11 +1,11 @@
 // `vigil probe --once`: every (probe, target) that runs from one vantage, attempted once, a bounded number
 // at a time, under the same timeout rules as the scheduler. Results come back in definition order.
-import { startAttempt } from './attempt.js';
+import { attemptOnce as runAttempt } from './attempt.js';
 import { PROBE_KINDS } from './kinds/index.js';
 import type { ProbeKind, ProbeType } from './kinds/kind.js';
 import { type ProbeDefinition, type ProbeResult, type ProbeTarget, runsFrom } from './model.js';
 import { failure } from './outcome.js';
-import { toResult } from './scheduler.js';
+import { toResult } from './result-json.js';
 import { realTimers, type Timers } from './timers.js';
 
 export interface OnceResult {
@@ -61,8 +61,8 @@ async function attemptOnce(
     const detail = `cannot create a runner: ${error instanceof Error ? error.message : String(error)}`;
     return { result: toResult(labels, startedAt, failure('protocol_error', 0)), detail };
   }
-  const end = await startAttempt(runner, probe.timeoutMs, timers).end;
+  const end = await runAttempt(runner, probe.timeoutMs, timers);
   await runner.close().catch(() => undefined);
   const detail = end.runnerError ? 'the probe type failed unexpectedly' : (end.outcome.detail ?? null);
-  return { result: toResult(labels, startedAt, end.outcome), detail };
+  return { result: toResult(labels, end.startedAt, end.outcome), detail };
 }

@@ -43,3 +43,8 @@ export function success(latencyMs: number, extra: Partial<Outcome> = {}): Outcom
 export function failure(kind: FailureKind, latencyMs: number, extra: Partial<Outcome> = {}): Outcome {
   return { ok: false, latencyMs, failure: kind, ...extra };
 }
+
+/** Milliseconds to the microsecond, never negative: how latencies and phases are reported. */
+export function roundMicros(ms: number): number {
+  return Math.max(0, Math.round(ms * 1000) / 1000);
+}

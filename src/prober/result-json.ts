@@ -1,8 +1,98 @@
 // Probe results on the wire (agent → server, `vigil probe --once`): ISO timestamps, checked at the boundary.
+// An agent writes each result's JSON as its attempt ends (encodeResult), straight from the outcome: no result
+// object waits in a batch, and what every result of a target repeats is written once.
 import { z } from 'zod';
 import { parseTimestamp } from '../lib/timestamp.js';
 import type { ProbeResult } from './model.js';
-import { FAILURE_KINDS } from './outcome.js';
+import { FAILURE_KINDS, type Outcome, type Phases, roundMicros } from './outcome.js';
+import type { TargetLabels } from './scheduler.js';
+
+/** A failed result's detail is cut to this many characters. */
+const MAX_DETAIL = 500;
+
+/** Builds the result of one attempt. */
+export function toResult(labels: Omit<TargetLabels, 'type'>, startedAt: number, outcome: Outcome): ProbeResult {
+  return {
+    probe: labels.probe,
+    target: labels.target,
+    targetRegion: labels.targetRegion,
+    vantage: labels.vantage,
+    ts: Math.floor(startedAt),
+    ok: outcome.ok,
+    latencyMs: roundMicros(outcome.latencyMs),
+    failure: outcome.failure,
+    status: outcome.status ?? null,
+    phases: phaseRecord(outcome.phases),
+    ...(!outcome.ok && outcome.detail !== undefined ? { detail: outcome.detail.slice(0, MAX_DETAIL) } : {}),
+    ...(outcome.certExpiresAt !== undefined ? { certExpiresAt: outcome.certExpiresAt } : {}),
+  };
+}
+
+function phaseRecord(phases: Phases | undefined): Record<string, number> | null {
+  if (!phases) return null;
+  const record: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(phases)) if (typeof ms === 'number') record[name] = roundMicros(ms);
+  return record;
+}
+
+/** The start of every result of a target, up to the time: `{"probe":…,"vantage":…,"ts":"`. */
+const prefixes = new WeakMap<TargetLabels, string>();
+
+function prefixOf(labels: TargetLabels): string {
+  let prefix = prefixes.get(labels);
+  if (prefix === undefined) {
+    const head = JSON.stringify({ probe: labels.probe, target: labels.target, targetRegion: labels.targetRegion, vantage: labels.vantage });
+    prefix = `${head.slice(0, -1)},"ts":"`;
+    prefixes.set(labels, prefix);
+  }
+  return prefix;
+}
+
+/**
+ * The JSON text of `toJson(toResult(labels, startedAt, outcome))`, the same characters, written without the
+ * intermediate objects.
+ */
+export function encodeResult(labels: TargetLabels, startedAt: number, outcome: Outcome): string {
+  let text = `${prefixOf(labels)}${isoTime(Math.floor(startedAt))}","ok":${outcome.ok},"latencyMs":${jsonNumber(roundMicros(outcome.latencyMs))},"failure":${
+    outcome.failure === null ? 'null' : `"${outcome.failure}"`
+  },"status":${outcome.status === undefined ? 'null' : jsonNumber(outcome.status)},"phases":${phasesJson(outcome.phases)}`;
+  if (!outcome.ok && outcome.detail !== undefined) text += `,"detail":${JSON.stringify(outcome.detail.slice(0, MAX_DETAIL))}`;
+  if (outcome.certExpiresAt !== undefined) text += `,"certExpiresAt":"${isoTime(outcome.certExpiresAt)}"`;
+  return `${text}}`;
+}
+
+function phasesJson(phases: Phases | undefined): string {
+  if (!phases) return 'null';
+  let text = '';
+  for (const name in phases) {
+    const ms = phases[name as keyof Phases];
+    if (typeof ms === 'number') text += `${text === '' ? '' : ','}"${name}":${jsonNumber(roundMicros(ms))}`;
+  }
+  return `{${text}}`;
+}
+
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** The seconds part of the last ISO time written ("2026-12-07T19:01:30."), reused within that second. */
+let isoSecond = Number.NaN;
+let isoSecondText = '';
+
+/** `new Date(ms).toISOString()`, without a Date for every call within the same second. */
+function isoTime(ms: number): string {
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString();
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    const text = new Date(second * 1000).toISOString();
+    // Years outside 0000-9999 are written with a sign and six digits: no shortcut for those.
+    if (text.length !== 24) return new Date(ms).toISOString();
+    isoSecond = second;
+    isoSecondText = text.slice(0, 20);
+  }
+  const millis = ms - second * 1000;
+  return `${isoSecondText}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
 
 export interface ProbeResultJson {
   probe: string;

@@ -4,6 +4,7 @@ import { VirtualTimers } from '../../test/helpers/virtual-timers.js';
 import type { ProbeKind } from './kinds/kind.js';
 import type { ProbeResult } from './model.js';
 import { failure } from './outcome.js';
+import { toResult } from './result-json.js';
 import { Scheduler, type SchedulerObserver, type TargetLabels } from './scheduler.js';
 
 interface Recorded {
@@ -27,17 +28,18 @@ function recordingObserver(): { observer: SchedulerObserver; seen: Recorded } {
   return { observer, seen };
 }
 
-function setup(behave: (target: string) => Behaviour, options: { random?: () => number; vantage?: string } = {}) {
+function setup(behave: (target: string) => Behaviour, options: { random?: () => number; vantage?: string; tickMs?: number } = {}) {
   const timers = new VirtualTimers();
   const { kind, log } = fakeKind(behave, { timers });
   const { observer, seen } = recordingObserver();
   const scheduler = new Scheduler({
     vantage: options.vantage ?? 'us-central1',
-    onResult: (r) => seen.results.push(r),
+    onResult: (labels, startedAt, outcome) => seen.results.push(toResult(labels, startedAt, outcome)),
     kinds: new Map([[kind.type, kind as ProbeKind]]),
     timers,
     random: options.random ?? (() => 0),
     observer,
+    tickMs: options.tickMs,
   });
   return { timers, scheduler, log, seen };
 }
@@ -79,8 +81,9 @@ describe('Scheduler: spreading', () => {
   });
 
   it('adds a small random delay to each planned start, no more than 1 % of the interval', async () => {
-    const { timers, scheduler, log } = setup(() => ({ delayMs: 1 }), { random: () => 0.999 });
-    const plain = setup(() => ({ delayMs: 1 }));
+    // Without the tick grid, which would blur the delay by up to a tick.
+    const { timers, scheduler, log } = setup(() => ({ delayMs: 1 }), { random: () => 0.999, tickMs: 0 });
+    const plain = setup(() => ({ delayMs: 1 }), { tickMs: 0 });
     for (const s of [scheduler, plain.scheduler]) s.setProbes([fakeProbe({ targets: targets(50), intervalMs: 10_000 })]);
     await Promise.all([timers.advance(10_500), plain.timers.advance(10_500)]);
     const at = new Map(plain.log.starts.map((s) => [s.target, s.at]));
@@ -89,6 +92,42 @@ describe('Scheduler: spreading', () => {
       expect(delay).toBeGreaterThan(95);
       expect(delay).toBeLessThan(100);
     }
+  });
+});
+
+describe('Scheduler: wake-ups', () => {
+  it('starts every slot that falls due within a 2 ms tick at one wake-up, never early and less than a tick late', async () => {
+    const timers = new VirtualTimers();
+    let wakeUps = 0;
+    const counting = {
+      now: () => timers.now(),
+      setTimer: (delayMs: number, fire: () => void) =>
+        timers.setTimer(delayMs, () => {
+          wakeUps++;
+          fire();
+        }),
+    };
+    const { kind } = fakeKind(() => ({ delayMs: 0.2 }), { timers });
+    const lateMs: number[] = [];
+    const observer = { ...recordingObserver().observer, started: (_vantage: string, late: number) => lateMs.push(late) };
+    const scheduler = new Scheduler({
+      vantage: 'v',
+      onResult: () => {},
+      kinds: new Map([[kind.type, kind as ProbeKind]]),
+      timers: counting,
+      observer,
+      random: () => 0,
+    });
+    // 2,000 targets every second: a start due every half millisecond.
+    scheduler.setProbes([fakeProbe({ targets: targets(2000), intervalMs: 1000, timeoutMs: 500 })]);
+    // The clock starts on the grid: the slots of the last tick of the second interval run at its end.
+    await timers.advance(2000);
+    await scheduler.close();
+    expect(lateMs).toHaveLength(4000);
+    expect(Math.min(...lateMs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateMs)).toBeLessThan(2);
+    // One wake-up per 2 ms tick at most (deadlines share them), where one per start would be 4,000.
+    expect(wakeUps).toBeLessThanOrEqual(1001);
   });
 });
 
@@ -165,7 +204,7 @@ describe('Scheduler: one attempt at a time', () => {
       }),
     };
     const results: ProbeResult[] = [];
-    const scheduler = new Scheduler({ vantage: 'v', onResult: (r) => results.push(r), kinds: new Map([['tcp', recording]]), timers, random: () => 0 });
+    const scheduler = new Scheduler({ vantage: 'v', onResult: (labels, startedAt, outcome) => results.push(toResult(labels, startedAt, outcome)), kinds: new Map([['tcp', recording]]), timers, random: () => 0 });
     scheduler.setProbes([fakeProbe({ targets: ['x'], intervalMs: 1000, timeoutMs: 300 })]);
     await timers.advance(3000);
     expect(signals).toHaveLength(3);
@@ -190,7 +229,7 @@ describe('Scheduler: one attempt at a time', () => {
       ...fakeKind(() => ({ delayMs: 1 }), { timers }).kind,
       create: () => ({ probe: () => Promise.reject(new Error('bug')), close: async () => {} }),
     };
-    const scheduler = new Scheduler({ vantage: 'v', onResult: (r) => results.push(r), kinds: new Map([['tcp', broken]]), timers, random: () => 0 });
+    const scheduler = new Scheduler({ vantage: 'v', onResult: (labels, startedAt, outcome) => results.push(toResult(labels, startedAt, outcome)), kinds: new Map([['tcp', broken]]), timers, random: () => 0 });
     scheduler.setProbes([fakeProbe({ targets: ['x'], intervalMs: 1000 })]);
     await timers.advance(1000);
     expect(results).toHaveLength(1);

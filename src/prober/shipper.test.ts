@@ -7,7 +7,8 @@ import { makeProject } from '../../test/helpers/project.js';
 import { ResultsStub } from '../../test/helpers/results-stub.js';
 import { silentLogger } from '../lib/logger.js';
 import { type RunningServer, startServer } from '../server/start.js';
-import type { ProbeResult } from './model.js';
+import { success } from './outcome.js';
+import { encodeResult } from './result-json.js';
 import { Shipper, type ShipperObserver } from './shipper.js';
 import { httpSink, outcomeOfStatus } from './sinks.js';
 import { Spool } from './spool.js';
@@ -18,18 +19,8 @@ afterEach(async () => {
 });
 
 const base = Date.now() - 60_000;
-const result = (i: number): ProbeResult => ({
-  probe: 'fake',
-  target: `seq-${i}`,
-  targetRegion: 'eu-west1',
-  vantage: 'us-central1',
-  ts: base + i,
-  ok: true,
-  latencyMs: 1,
-  failure: null,
-  status: 200,
-  phases: null,
-});
+const result = (i: number): string =>
+  encodeResult({ probe: 'fake', type: 'tcp', target: `seq-${i}`, targetRegion: 'eu-west1', vantage: 'us-central1' }, base + i, success(1, { status: 200 }));
 
 interface Counts {
   shipped: number;

@@ -1,8 +1,9 @@
 // Ships results to a sink in batches (by size or age), each with a stable id so the server counts a
 // retried batch once. When the sink fails, batches go to the spool and are retried with backoff, oldest
-// first; batches the server refuses as invalid are dropped and counted.
+// first; batches the server refuses as invalid are dropped and counted. Results arrive as their JSON text
+// and wait in one reused buffer until their batch is sealed: nothing per result outlives its attempt.
 import { type Logger, silentLogger } from '../lib/logger.js';
-import { parseBatchBody, serializeBatch } from './batch-body.js';
+import { batchBodyText, parseBatchBody } from './batch-body.js';
 import type { ProbeResult } from './model.js';
 import type { Spool, SpoolEntry } from './spool.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
@@ -75,7 +76,7 @@ export class Shipper {
   private readonly logger: Logger;
   private readonly observer: ShipperObserver | null;
 
-  private open: ProbeResult[] = [];
+  private readonly open = new OpenBatch();
   private ageTimer: TimerHandle | null = null;
   private sequence = 0;
   private memory: MemoryBatch[] = [];
@@ -106,11 +107,11 @@ export class Shipper {
     if (this.spoolMode) this.kick();
   }
 
-  /** Takes one result; never blocks. */
-  push(result: ProbeResult): void {
+  /** Takes one result as its JSON text (result-json.ts's encodeResult); never blocks. */
+  push(resultJson: string): void {
     if (this.closing) return;
-    this.open.push(result);
-    if (this.open.length >= this.batchSize) this.seal();
+    this.open.append(resultJson);
+    if (this.open.count >= this.batchSize) this.seal();
     else if (!this.ageTimer) this.ageTimer = this.timers.setTimer(this.batchAgeMs, () => this.seal());
   }
 
@@ -163,10 +164,9 @@ export class Shipper {
   private seal(): void {
     this.ageTimer?.cancel();
     this.ageTimer = null;
-    if (this.open.length === 0) return;
-    const results = this.open;
-    this.open = [];
-    const batch = this.memoryBatch(`${this.idPrefix}-${++this.sequence}`, results);
+    if (this.open.count === 0) return;
+    const batchId = `${this.idPrefix}-${++this.sequence}`;
+    const batch = this.memoryBatch(batchId, this.open.count, batchBodyText(batchId, this.vantage, this.open.take()));
     if (this.spoolMode) void this.toSpool([batch]);
     else {
       this.memory.push(batch);
@@ -175,13 +175,8 @@ export class Shipper {
     this.kick();
   }
 
-  private memoryBatch(batchId: string, results: ProbeResult[]): MemoryBatch {
-    let body: string | null = null;
-    const bodyOf = () => {
-      body ??= serializeBatch(batchId, this.vantage, results);
-      return body;
-    };
-    return { batchId, count: results.length, body: bodyOf, results: () => results, toSpool: () => ({ batchId, body: bodyOf(), results: results.length }) };
+  private memoryBatch(batchId: string, count: number, body: string): MemoryBatch {
+    return { batchId, count, body: () => body, results: () => parseBatchBody(body), toSpool: () => ({ batchId, body, results: count }) };
   }
 
   private dropOldestInMemory(): void {
@@ -224,7 +219,7 @@ export class Shipper {
   }
 
   private isDrained(): boolean {
-    return this.open.length === 0 && !this.hasWork();
+    return this.open.count === 0 && !this.hasWork();
   }
 
   /** Ships batches one at a time, oldest first, until none is left or (while closing) the sink fails. */
@@ -299,5 +294,33 @@ export class Shipper {
 
   private reportSpool(): void {
     if (this.spool) this.observer?.spooled(this.spool.batches, this.spool.bytes);
+  }
+}
+
+/** Results' JSON texts, comma-separated in one buffer that is kept and reused from batch to batch. */
+class OpenBatch {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
+  count = 0;
+
+  append(json: string): void {
+    // A UTF-16 unit takes at most 3 bytes in UTF-8, so this much room is always enough.
+    const room = this.length + 1 + 3 * json.length;
+    if (room > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(room, 2 * this.buffer.length));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    if (this.count > 0) this.buffer[this.length++] = 0x2c;
+    this.length += this.buffer.write(json, this.length, 'utf8');
+    this.count++;
+  }
+
+  /** The texts so far, comma-separated; the batch is empty afterwards. */
+  take(): string {
+    const text = this.buffer.toString('utf8', 0, this.length);
+    this.length = 0;
+    this.count = 0;
+    return text;
   }
 }

@@ -4,6 +4,7 @@ import { type Logger, silentLogger } from '../lib/logger.js';
 import type { ProbeKind, ProbeType } from './kinds/kind.js';
 import type { ProberMetrics } from './metrics.js';
 import type { ProbeDefinition, ProbeResult } from './model.js';
+import { encodeResult, toResult } from './result-json.js';
 import { type ReloadSummary, Scheduler, type TargetLabels } from './scheduler.js';
 import { type ResultSink, Shipper, type ShipperObserver } from './shipper.js';
 import type { Spool } from './spool.js';
@@ -72,10 +73,10 @@ export class VantageProber {
       timers: options.timers,
       logger: this.logger,
       observer: options.metrics,
-      onResult: (result: ProbeResult) => {
+      onResult: (labels, startedAt, outcome) => {
         this.tally.results++;
-        this.shipper?.push(result);
-        options.exporter?.record(result);
+        this.shipper?.push(encodeResult(labels, startedAt, outcome));
+        options.exporter?.record(toResult(labels, startedAt, outcome));
       },
     });
   }

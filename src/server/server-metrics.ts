@@ -3,6 +3,7 @@
 // metrics.
 import type { RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { writeText } from '../lib/http-stream.js';
 import { ProberMetrics } from '../prober/metrics.js';
 
 type IngestEndpoint = 'results' | 'events';
@@ -67,8 +68,7 @@ export class ServerMetrics {
   }
 
   /** Answers GET /metrics. */
-  async send(res: Response): Promise<void> {
-    const text = await this.registry.metrics();
-    res.type(this.registry.contentType).send(text);
+  send(res: Response): Promise<void> {
+    return writeText(res, this.registry.contentType, this.probers.exposition());
   }
 }

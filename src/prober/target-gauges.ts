@@ -1,0 +1,171 @@
+// blackbox_exporter's per-target gauges (probe_success, probe_duration_seconds, probe_http_status_code,
+// probe_http_duration_seconds, probe_ssl_earliest_cert_expiry), kept as numbers in columns and written as
+// Prometheus text at scrape time. Through prom-client's labelled gauges, 10,000 targets kept 80,000 label
+// objects, hashes and value entries alive after the first scrape, and a scrape built them all at once; here a
+// target holds its label text and a row of numbers, and a scrape streams its lines in chunks.
+import type { Outcome, Phases } from './outcome.js';
+import { roundMicros } from './outcome.js';
+import type { TargetLabels } from './scheduler.js';
+
+/** Vigil's phase names → blackbox_exporter's `phase` label values. */
+const BLACKBOX_PHASES: ReadonlyArray<[keyof Phases, string]> = [
+  ['dns', 'resolve'],
+  ['connect', 'connect'],
+  ['tls', 'tls'],
+  ['ttfb', 'processing'],
+  ['transfer', 'transfer'],
+];
+const PHASES = BLACKBOX_PHASES.length;
+
+/** Lines per chunk a scrape hands out: big enough to be cheap, small enough to bound what waits in memory. */
+const LINES_PER_CHUNK = 1000;
+
+interface TargetRow {
+  /** `probe="…",target="…",target_region="…",vantage="…"`, escaped as Prometheus text wants. */
+  labels: string;
+  http: boolean;
+  /** Row in the columns. */
+  row: number;
+}
+
+/** Prometheus label value escaping (backslash, newline, double quote), as prom-client writes it. */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function labelText(labels: TargetLabels): string {
+  return `probe="${escapeLabelValue(labels.probe)}",target="${escapeLabelValue(labels.target)}",target_region="${escapeLabelValue(labels.targetRegion)}",vantage="${escapeLabelValue(labels.vantage)}"`;
+}
+
+export class TargetGauges {
+  /** By label text, in the order targets first reported. */
+  private readonly targets = new Map<string, TargetRow>();
+  /** The scheduler passes the same labels object for every attempt of a target: found without building the text. */
+  private readonly byLabels = new WeakMap<TargetLabels, TargetRow>();
+  private readonly freeRows: number[] = [];
+  private rows = 0;
+  private success = new Uint8Array(64);
+  /** Seconds. */
+  private duration = new Float64Array(64);
+  private status = new Uint16Array(64);
+  /** Seconds per blackbox phase, PHASES per row. */
+  private phases = new Float64Array(64 * PHASES);
+  /** Unix seconds; NaN until an attempt sees a certificate, then kept until one sees another. */
+  private certExpiry = new Float64Array(64).fill(Number.NaN);
+
+  /** Records the last attempt of `labels`'s target; true when the target had not reported before. */
+  set(labels: TargetLabels, outcome: Outcome): boolean {
+    const size = this.targets.size;
+    const { row } = this.rowFor(labels);
+    this.success[row] = outcome.ok ? 1 : 0;
+    this.duration[row] = roundMicros(outcome.latencyMs) / 1000;
+    this.status[row] = outcome.status ?? 0;
+    const phases = outcome.phases;
+    for (let i = 0; i < PHASES; i++) {
+      const name = BLACKBOX_PHASES[i]?.[0];
+      this.phases[row * PHASES + i] = name === undefined ? 0 : (phases?.[name] ?? 0) / 1000;
+    }
+    if (outcome.certExpiresAt !== undefined) this.certExpiry[row] = outcome.certExpiresAt / 1000;
+    return this.targets.size !== size;
+  }
+
+  /** Forgets a removed target; true when it had reported. */
+  remove(labels: TargetLabels): boolean {
+    const key = labelText(labels);
+    const target = this.targets.get(key);
+    if (!target) return false;
+    this.targets.delete(key);
+    this.byLabels.delete(labels);
+    this.freeRows.push(target.row);
+    // Other labels objects of the same text may still lead to this entry: they find it stale and look again.
+    target.row = -1;
+    return true;
+  }
+
+  /** Text of the five families, in chunks of lines; every family is written even when it has no target. */
+  *exposition(): Generator<string> {
+    yield* this.family('probe_success', 'Whether the last probe was a success', false, (row) => `${this.success[row]}`);
+    yield* this.family('probe_duration_seconds', 'How long the last probe took to complete in seconds', false, (row) => `${this.duration[row]}`);
+    yield* this.family('probe_http_status_code', 'Response HTTP status code of the last probe (0 when no response arrived)', true, (row) => `${this.status[row]}`);
+    yield* this.phaseFamily();
+    yield* this.family('probe_ssl_earliest_cert_expiry', 'Unix time of the earliest expiring certificate in the chain of the last probe', false, (row) => {
+      const expiry = this.certExpiry[row] ?? Number.NaN;
+      return Number.isNaN(expiry) ? null : `${expiry}`;
+    });
+  }
+
+  private *family(name: string, help: string, httpOnly: boolean, value: (row: number) => string | null): Generator<string> {
+    let chunk = `# HELP ${name} ${help}\n# TYPE ${name} gauge\n`;
+    let lines = 0;
+    for (const target of this.targets.values()) {
+      if (httpOnly && !target.http) continue;
+      const text = value(target.row);
+      if (text === null) continue;
+      chunk += `${name}{${target.labels}} ${text}\n`;
+      if (++lines === LINES_PER_CHUNK) {
+        yield chunk;
+        chunk = '';
+        lines = 0;
+      }
+    }
+    yield `${chunk}\n`;
+  }
+
+  private *phaseFamily(): Generator<string> {
+    const name = 'probe_http_duration_seconds';
+    let chunk = `# HELP ${name} Duration of the last HTTP probe by phase, summed over all redirects\n# TYPE ${name} gauge\n`;
+    let lines = 0;
+    for (const target of this.targets.values()) {
+      if (!target.http) continue;
+      for (let i = 0; i < PHASES; i++) {
+        chunk += `${name}{${target.labels},phase="${BLACKBOX_PHASES[i]?.[1]}"} ${this.phases[target.row * PHASES + i]}\n`;
+      }
+      lines += PHASES;
+      if (lines >= LINES_PER_CHUNK) {
+        yield chunk;
+        chunk = '';
+        lines = 0;
+      }
+    }
+    yield `${chunk}\n`;
+  }
+
+  private rowFor(labels: TargetLabels): TargetRow {
+    const cached = this.byLabels.get(labels);
+    if (cached && cached.row >= 0) return cached;
+    const key = labelText(labels);
+    let target = this.targets.get(key);
+    if (!target) {
+      target = { labels: key, http: labels.type === 'http', row: this.takeRow() };
+      this.targets.set(key, target);
+    }
+    this.byLabels.set(labels, target);
+    return target;
+  }
+
+  private takeRow(): number {
+    const reused = this.freeRows.pop();
+    const row = reused ?? this.rows++;
+    if (row >= this.success.length) this.grow();
+    this.success[row] = 0;
+    this.duration[row] = 0;
+    this.status[row] = 0;
+    this.phases.fill(0, row * PHASES, (row + 1) * PHASES);
+    this.certExpiry[row] = Number.NaN;
+    return row;
+  }
+
+  private grow(): void {
+    const capacity = this.success.length * 2;
+    const grown = <T extends Uint8Array | Uint16Array | Float64Array>(old: T, make: (n: number) => T, width = 1): T => {
+      const next = make(capacity * width);
+      next.set(old);
+      return next;
+    };
+    this.success = grown(this.success, (n) => new Uint8Array(n));
+    this.duration = grown(this.duration, (n) => new Float64Array(n));
+    this.status = grown(this.status, (n) => new Uint16Array(n));
+    this.phases = grown(this.phases, (n) => new Float64Array(n), PHASES);
+    this.certExpiry = grown(this.certExpiry, (n) => new Float64Array(n).fill(Number.NaN));
+  }
+}
