@@ -1,6 +1,5 @@
 // A text answer written as it is produced: chunk by chunk, waiting for the socket to drain between them, so
 // that a long answer (a scrape of 10,000 targets' metrics) is never held whole in memory.
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 /** Answers 200 with `chunks`; a HEAD request gets the headers only. Rejects if producing a chunk throws. */
@@ -19,8 +18,20 @@ export async function writeText(res: ServerResponse, contentType: string, chunks
       await iterator.return?.();
       return;
     }
-    if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(next.value)) await drainedOrClosed(res);
     next = await iterator.next();
   }
   res.end();
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
