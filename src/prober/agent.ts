@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MonitoringEmulator } from '../lib/cloud-monitoring-client.js';
 import type { Logger } from '../lib/logger.js';
 import { CloudMonitoringExporter } from './exporters/cloud-monitoring.js';
+import { collectGarbageNow } from './heap.js';
 import { ProberMetrics } from './metrics.js';
 import { type RunningMetricsServer, serveMetrics } from './metrics-server.js';
 import type { ProbeDefinition } from './model.js';
@@ -87,7 +88,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     prober = running;
     cleanups.push(() => running.close(0));
 
-    const apply = (definitions: ProbeDefinition[]) => running.setProbes(definitions);
+    const apply = (definitions: ProbeDefinition[]): void => {
+      // What reading the definitions left behind goes before the targets are built, not seconds into probing
+      // on top of them.
+      collectGarbageNow();
+      running.setProbes(definitions);
+    };
     let feed: ProbeFeed | null = null;
     if (folder) {
       apply(folder.definitions());

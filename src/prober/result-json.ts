@@ -42,7 +42,8 @@ function prefixOf(labels: TargetLabels): string {
   let prefix = prefixes.get(labels);
   if (prefix === undefined) {
     const head = JSON.stringify({ probe: labels.probe, target: labels.target, targetRegion: labels.targetRegion, vantage: labels.vantage });
-    prefix = `${head.slice(0, -1)},"ts":"`;
+    // Joined rather than concatenated: one flat string kept per target.
+    prefix = [head.slice(0, -1), ',"ts":"'].join('');
     prefixes.set(labels, prefix);
   }
   return prefix;

@@ -63,10 +63,15 @@ export interface ReloadSummary {
   kept: number;
 }
 
-/** What a task runs, as text: the probe's type, timing and settings, and the target's own fields. */
-interface Fingerprint {
+/** What a task runs: the probe's type, timing and settings as text (one string for all its targets), and the target's own fields. */
+interface RunSpec {
   shared: string;
-  target: string;
+  fields: unknown;
+}
+
+/** Whether two specs run the same thing: the target's fields are compared as text only when they differ as objects. */
+function sameSpec(a: RunSpec, b: RunSpec): boolean {
+  return a.shared === b.shared && (a.fields === b.fields || fingerprint(a.fields) === fingerprint(b.fields));
 }
 
 /** One scheduled (probe, target): its place in the queue, its runner's slot and its results. */
@@ -84,7 +89,7 @@ class Task implements AttemptOwner {
 
   constructor(
     readonly key: string,
-    readonly fingerprint: Fingerprint,
+    readonly spec: RunSpec,
     readonly labels: TargetLabels,
     public probe: ProbeDefinition,
     runner: ProbeRunner,
@@ -144,20 +149,20 @@ export class Scheduler {
    */
   setProbes(definitions: readonly ProbeDefinition[]): ReloadSummary {
     if (this.stopped) throw new Error('the scheduler is closed');
-    const wanted = new Map<string, { probe: ProbeDefinition; target: ProbeTarget; fingerprint: Fingerprint }>();
+    const wanted = new Map<string, { probe: ProbeDefinition; target: ProbeTarget; spec: RunSpec }>();
     for (const probe of definitions) {
       if (!runsFrom(probe, this.vantage)) continue;
       // One text for what all of a probe's targets share: 10,000 targets hold one copy, not 10,000.
       const shared = fingerprint([probe.type, probe.intervalMs, probe.timeoutMs, probe.settings]);
       for (const target of probe.targets) {
-        wanted.set(taskKey(probe.name, target), { probe, target, fingerprint: { shared, target: fingerprint(target.fields) } });
+        wanted.set(taskKey(probe.name, target), { probe, target, spec: { shared, fields: target.fields } });
       }
     }
     const summary: ReloadSummary = { added: 0, removed: 0, restarted: 0, kept: 0 };
     const predecessors = new Map<string, Promise<unknown>>();
     for (const [key, task] of this.tasks) {
       const want = wanted.get(key);
-      if (want && want.fingerprint.shared === task.fingerprint.shared && want.fingerprint.target === task.fingerprint.target) {
+      if (want && sameSpec(want.spec, task.spec)) {
         task.probe = want.probe;
         summary.kept++;
         continue;
@@ -171,7 +176,7 @@ export class Scheduler {
     }
     for (const [key, want] of wanted) {
       if (this.tasks.has(key)) continue;
-      const task = this.createTask(key, want.probe, want.target, want.fingerprint, predecessors.get(key) ?? null);
+      const task = this.createTask(key, want.probe, want.target, want.spec, predecessors.get(key) ?? null);
       if (!task) continue;
       this.tasks.set(key, task);
       if (!predecessors.has(key)) summary.added++;
@@ -197,7 +202,7 @@ export class Scheduler {
     key: string,
     probe: ProbeDefinition,
     target: ProbeTarget,
-    print: Fingerprint,
+    spec: RunSpec,
     predecessor: Promise<unknown> | null,
   ): Task | null {
     const kind = this.kinds.get(probe.type);
@@ -214,7 +219,7 @@ export class Scheduler {
       return null;
     }
     const offsetMs = phaseOffset(labels, probe.intervalMs);
-    const task = new Task(key, print, labels, probe, runner, offsetMs, this, this.context);
+    const task = new Task(key, spec, labels, probe, runner, offsetMs, this, this.context);
     task.slot = nextSlot(this.timers.now(), probe.intervalMs, offsetMs);
     if (predecessor) {
       task.predecessor = predecessor;
@@ -309,5 +314,6 @@ export class Scheduler {
 }
 
 function taskKey(probe: string, target: ProbeTarget): string {
-  return `${probe}\u0000${target.region}\u0000${target.label}`;
+  // Joined rather than concatenated: one flat string per target, not a tree of pieces (10,000 targets kept 40,000).
+  return [probe, target.region, target.label].join('\u0000');
 }

@@ -34,7 +34,18 @@ export function escapeLabelValue(value: string): string {
 }
 
 function labelText(labels: TargetLabels): string {
-  return `probe="${escapeLabelValue(labels.probe)}",target="${escapeLabelValue(labels.target)}",target_region="${escapeLabelValue(labels.targetRegion)}",vantage="${escapeLabelValue(labels.vantage)}"`;
+  // Joined rather than concatenated: each target keeps one flat string, not a tree of eight pieces.
+  return [
+    'probe="',
+    escapeLabelValue(labels.probe),
+    '",target="',
+    escapeLabelValue(labels.target),
+    '",target_region="',
+    escapeLabelValue(labels.targetRegion),
+    '",vantage="',
+    escapeLabelValue(labels.vantage),
+    '"',
+  ].join('');
 }
 
 export class TargetGauges {
