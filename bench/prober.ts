@@ -6,7 +6,7 @@
 // The goal lines compare the agent (Vigil's prober process when the agent is not run) with the bare-socket
 // floor at the same rate (CPU per probe, achieved rates) and give its peak RSS for the number of targets
 // that rate means at the interval.
-// Run: npm run bench:prober -- [--rates 2000,200] [--seconds 12] [--warmup interval+1] [--interval 5000]
+// Run: npm run bench:prober -- [--rates 2000,200] [--seconds 3 intervals] [--warmup interval+1] [--interval 5000]
 //      [--repeat 1] [--variants agent,vigil,vigil-sched,blackbox,floor,floor-undici] [--no-metrics] [--trace] [--profile DIR]
 // vigil-sched is Vigil's process with an attempt that answers at once without a network: what scheduling,
 // metrics and shipping cost on their own. floor-undici is the HTTP library alone (see floor-child.ts).
@@ -39,7 +39,7 @@ const TIMEOUT_MS = 2000;
 const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '2000,200' },
-    seconds: { type: 'string', default: '12' },
+    seconds: { type: 'string' },
     warmup: { type: 'string' },
     interval: { type: 'string', default: '5000' },
     repeat: { type: 'string', default: '1' },
@@ -57,8 +57,10 @@ function bounded(text: string, name: string, min: number, max: number): number {
 }
 
 const rates = (args.rates ?? '').split(',').map((r) => bounded(r, 'rates', 1, 10_000));
-const measureMs = bounded(args.seconds ?? '', 'seconds', 1, 120) * 1000;
 const intervalMs = bounded(args.interval ?? '', 'interval', TIMEOUT_MS + 100, 60_000);
+// Whole intervals by default: each target then starts the same number of attempts in the window. Over 2.4
+// intervals the count depended on how the targets' phases fell (2 or 3 each), up to 2 % off the rate.
+const measureMs = args.seconds === undefined ? 3 * intervalMs : bounded(args.seconds, 'seconds', 1, 120) * 1000;
 // By default every target has made its first attempt (which builds its client) before the window opens.
 const warmupMs = args.warmup === undefined ? intervalMs + 1000 : bounded(args.warmup, 'warmup', 0, 60) * 1000;
 const repeats = bounded(args.repeat ?? '', 'repeat', 1, 5);

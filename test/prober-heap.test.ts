@@ -3,9 +3,9 @@
 // 32 MiB (2 x 16) without the cap stays at the cap with it, and growth resumes after close().
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PROBER_NEW_SPACE_MIB } from '../src/prober/heap.js';
+import { newSpaceMibFor, PROBER_NEW_SPACE_MIB } from '../src/prober/heap.js';
 
-type Mode = 'uncapped' | 'capped' | 'closed';
+type Mode = 'uncapped' | 'capped' | 'closed' | 'resized';
 
 /** New-space size in MiB after a workload whose survivors make V8 grow the young generation. */
 function newSpaceAfterWork(mode: Mode): number {
@@ -14,6 +14,8 @@ function newSpaceAfterWork(mode: Mode): number {
     const { NewSpaceCap } = await import(${JSON.stringify(`${process.cwd()}/dist/prober/heap.js`)});
     const mode = ${JSON.stringify(mode)};
     const cap = mode === 'uncapped' ? null : new NewSpaceCap(${PROBER_NEW_SPACE_MIB});
+    // As \`vigil probe\` does once it knows its probe rate: before watching, so the space never grew.
+    if (mode === 'resized') cap.resize(${PROBER_NEW_SPACE_MIB / 2});
     cap?.watch();
     if (mode === 'closed') cap.close();
     const survivors = [];
@@ -39,6 +41,20 @@ describe('NewSpaceCap', () => {
     expect(capped).toBeLessThanOrEqual(PROBER_NEW_SPACE_MIB);
     // It does grow up to the cap: held at its start size the prober would collect far too often.
     expect(capped).toBeGreaterThanOrEqual(PROBER_NEW_SPACE_MIB / 2);
+  });
+
+  it('holds a cap moved down before watching at the new cap', () => {
+    const resized = newSpaceAfterWork('resized');
+    expect(resized).toBeLessThanOrEqual(PROBER_NEW_SPACE_MIB / 2);
+    expect(resized).toBeGreaterThanOrEqual(PROBER_NEW_SPACE_MIB / 4);
+  });
+
+  it.each([
+    ['a thousand targets every 5 s (200 probes a second) get half the cap', 200, PROBER_NEW_SPACE_MIB / 2],
+    ['exactly 1,000 probes a second still get half', 1000, PROBER_NEW_SPACE_MIB / 2],
+    ['10,000 targets every 5 s (2,000 a second) get the whole cap', 2000, PROBER_NEW_SPACE_MIB],
+  ])('%s', (_name, rate, mib) => {
+    expect(newSpaceMibFor(rate)).toBe(mib);
   });
 
   it('lets V8 grow the space again once closed', () => {

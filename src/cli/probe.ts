@@ -6,7 +6,14 @@ import { GCP_PROJECT_ID } from '../lib/cloud-monitoring-client.js';
 import { parseDuration } from '../lib/duration.js';
 import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
-import { baselineWasmOnly, heldNewSpace, limitHeapGrowth, MAX_HEAP_GROWTH_PERCENT, PROBER_HEAP_GROWTH_PERCENT } from '../prober/heap.js';
+import {
+  baselineWasmOnly,
+  heldNewSpace,
+  limitHeapGrowth,
+  MAX_HEAP_GROWTH_PERCENT,
+  newSpaceMibFor,
+  PROBER_HEAP_GROWTH_PERCENT,
+} from '../prober/heap.js';
 import { parseByteSize } from '../prober/kinds/schema-fields.js';
 import type { ProbeDefinition } from '../prober/model.js';
 import { type OnceResult, probeOnce } from '../prober/once.js';
@@ -59,6 +66,8 @@ export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitC
       ? { project: options.exportCloudMonitoring, emulator: options.exportCloudMonitoringEmulator, flushIntervalMs: options.exportInterval }
       : undefined,
     logger,
+    // Before watch(): the space has not grown yet, so a smaller cap costs nothing to apply.
+    onProbeRate: (rate) => heldNewSpace().resize(newSpaceMibFor(rate)),
   });
   heldNewSpace().watch();
   io.out(`Vigil probe agent ${options.region}: metrics at ${agent.metricsUrl}/metrics\n`);

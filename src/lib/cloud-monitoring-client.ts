@@ -3,8 +3,8 @@
 // Shared by the Cloud Monitoring SLI source and the probe-results exporter.
 import { createRequire } from 'node:module';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { credentials, status } from '@grpc/grpc-js';
 import { z } from 'zod';
+import { grpcJs } from './grpc-js.js';
 
 /** A Google Cloud project ID (6–30 characters in practice; `domain:` prefixed IDs allowed). */
 export const GCP_PROJECT_ID = /^[a-z][-a-z0-9.:]{4,61}[a-z0-9]$/;
@@ -33,7 +33,7 @@ export function createMetricServiceClient(project: string, emulator: MonitoringE
     projectId: project,
     servicePath: emulator.host,
     port: emulator.port,
-    sslCreds: credentials.createInsecure(),
+    sslCreds: grpcJs().credentials.createInsecure(),
     // google-gax carries its own copy of google-auth-library; the two AuthClient types differ only nominally.
     authClient: new PassThroughClient() as unknown as NonNullable<ConstructorParameters<typeof MetricServiceClient>[0]>['authClient'],
   });
@@ -49,6 +49,7 @@ export function grpcStatus(error: unknown): number | null {
 }
 
 export function classifyMonitoringError(error: unknown): MonitoringFailure {
+  const { status } = grpcJs();
   switch (grpcStatus(error)) {
     case status.UNAVAILABLE:
     case status.CANCELLED:
@@ -73,7 +74,7 @@ export function classifyMonitoringError(error: unknown): MonitoringFailure {
 /** The status name and server message of a failed call, e.g. `INVALID_ARGUMENT: bad filter`. */
 export function describeMonitoringError(error: unknown): string {
   const code = grpcStatus(error);
-  const name = code === null ? null : (Object.entries(status).find(([, value]) => value === code)?.[0] ?? String(code));
+  const name = code === null ? null : (Object.entries(grpcJs().status).find(([, value]) => value === code)?.[0] ?? String(code));
   const details = error instanceof Error && 'details' in error && typeof error.details === 'string' ? error.details : null;
   const message = details || (error instanceof Error ? error.message : String(error));
   return name === null ? message : `${name}: ${message}`;

@@ -38,6 +38,8 @@ export interface AgentOptions {
   /** Also export results to Cloud Monitoring as custom metrics (custom.googleapis.com/vigil/probe/…). */
   exportCloudMonitoring?: { project: string; emulator?: MonitoringEmulator | undefined; flushIntervalMs?: number } | undefined;
   logger: Logger;
+  /** Hears the probe rate (attempts a second) whenever definitions are applied: `vigil probe` sizes its heap to it. */
+  onProbeRate?: (probesPerSecond: number) => void;
 }
 
 export interface RunningAgent {
@@ -93,6 +95,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       // on top of them.
       collectGarbageNow();
       running.setProbes(definitions);
+      options.onProbeRate?.(running.probesPerSecond());
     };
     let feed: ProbeFeed | null = null;
     if (folder) {

@@ -17,6 +17,18 @@ export const MAX_HEAP_GROWTH_PERCENT = 1000;
  */
 export const PROBER_NEW_SPACE_MIB = 8;
 
+/** Up to this many probes a second, the young generation is held at half the cap. */
+const SLOW_PROBE_RATE = 1000;
+
+/**
+ * The young-generation cap for a probe rate: what attempts allocate (about 20 KiB each, mostly Node's socket)
+ * dies young in 4 MiB at up to 1,000 probes a second, collected at most a few times a second; faster than
+ * that, 8 MiB. At 1,000 targets every 5 s, 4 MiB kept peak RSS 2-4 MiB lower with no CPU cost measurable.
+ */
+export function newSpaceMibFor(probesPerSecond: number): number {
+  return probesPerSecond <= SLOW_PROBE_RATE ? PROBER_NEW_SPACE_MIB / 2 : PROBER_NEW_SPACE_MIB;
+}
+
 /**
  * Sets the heap growth of this process (0 leaves V8's own). V8 reads the flag each time it sizes the
  * heap, so setting it after start takes effect from the next collection.
@@ -40,14 +52,23 @@ export function limitHeapGrowth(percent: number = PROBER_HEAP_GROWTH_PERCENT): v
  * loading them (see `heldNewSpace`).
  */
 export class NewSpaceCap {
-  private readonly capBytes: number;
+  private capBytes = 0;
   private factor = 0;
   private observer: PerformanceObserver | null = null;
 
   constructor(mib: number = PROBER_NEW_SPACE_MIB) {
+    this.resize(mib);
+    this.setFactor(1);
+  }
+
+  /**
+   * Moves the cap. A lower cap stops growth at once; V8 gives back what is already above it only when it next
+   * shrinks the space, so the agent sets it before the space has grown (see `vigil probe`).
+   */
+  resize(mib: number): void {
     if (!Number.isInteger(mib) || mib < 2) throw new RangeError(`the new space cap must be a whole number of MiB, at least 2, got ${mib}`);
     this.capBytes = mib * 1024 ** 2;
-    this.setFactor(1);
+    if (this.observer) this.setFactor(newSpaceBytes() >= this.capBytes ? 1 : 2);
   }
 
   /** Lets the space grow, one step per collection, up to the cap. */

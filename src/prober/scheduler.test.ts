@@ -303,6 +303,14 @@ describe('Scheduler: reloads', () => {
     expect(log.starts).toHaveLength(2);
   });
 
+  it('adds up the probe rate of what it schedules: 1,000 targets every 5 s and 10 every second make 210 a second', () => {
+    const { scheduler } = setup(() => ({ delayMs: 1 }));
+    scheduler.setProbes([fakeProbe({ name: 'slow', targets: targets(1000), intervalMs: 5000 }), fakeProbe({ name: 'fast', targets: targets(10), intervalMs: 1000 })]);
+    expect(scheduler.probesPerSecond()).toBeCloseTo(210, 9);
+    scheduler.setProbes([fakeProbe({ name: 'fast', targets: targets(10), intervalMs: 1000 })]);
+    expect(scheduler.probesPerSecond()).toBeCloseTo(10, 9);
+  });
+
   it('runs only the probes whose vantages include its own', async () => {
     const { timers, scheduler, log } = setup(() => ({ delayMs: 1 }), { vantage: 'eu-west1' });
     scheduler.setProbes([

@@ -143,6 +143,13 @@ export class Scheduler {
     return [...this.tasks.values()].map((t) => t.labels);
   }
 
+  /** Attempts a second that the scheduled targets make at their intervals. */
+  probesPerSecond(): number {
+    let rate = 0;
+    for (const task of this.tasks.values()) rate += 1000 / task.probe.intervalMs;
+    return rate;
+  }
+
   /**
    * Applies a new set of definitions: new targets start, removed ones stop (runners closed, no more
    * results), changed ones restart with a new runner, unchanged ones keep their runner and phase.

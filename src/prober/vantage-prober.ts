@@ -94,6 +94,11 @@ export class VantageProber {
     return this.scheduler.targets();
   }
 
+  /** Attempts a second that the scheduled targets make at their intervals. */
+  probesPerSecond(): number {
+    return this.scheduler.probesPerSecond();
+  }
+
   summary(): ProberTally {
     return { ...this.tally, spooledBatches: this.shipper?.backlog().spooled ?? 0 };
   }

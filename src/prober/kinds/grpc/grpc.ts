@@ -3,7 +3,8 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { type ChannelCredentials, type ChannelOptions, Client, credentials, Metadata, type ServiceError, status, type VerifyOptions } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions, Client, Metadata, ServiceError, VerifyOptions } from '@grpc/grpc-js';
+import { grpcJs } from '../../../lib/grpc-js.js';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
 import { classifyGrpcStatus } from '../classify.js';
@@ -36,7 +37,7 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 };
 
 /** The name grpc-js's status enum gives a code, e.g. UNAVAILABLE. */
-const statusName = (code: number): string => status[code] ?? `code ${code}`;
+const statusName = (code: number): string => grpcJs().status[code] ?? `code ${code}`;
 
 /** A resolved address as a grpc-js target that skips its own resolver. */
 const channelTarget = (ip: string, port: number): string => (isIP(ip) === 6 ? `ipv6:[${ip}]:${port}` : `ipv4:${ip}:${port}`);
@@ -47,7 +48,7 @@ class GrpcRunner implements ProbeRunner {
   private readonly timeoutMs: number;
   private readonly lookup: HostLookup;
   private readonly request: HealthCheckRequest;
-  private readonly metadata = new Metadata();
+  private readonly metadata: Metadata = new (grpcJs().Metadata)();
   private readonly credentials: ChannelCredentials;
   private readonly channelOptions: ChannelOptions;
   /** Why the configured CA bundle cannot be used: every attempt then fails with tls_error. */
@@ -74,9 +75,9 @@ class GrpcRunner implements ProbeRunner {
       if (serverName) this.channelOptions['grpc.ssl_target_name_override'] = serverName;
       const verifyOptions = this.verifyOptions(trust.verify);
       this.credentials = trust.secureContext
-        ? credentials.createFromSecureContext(trust.secureContext, verifyOptions)
-        : credentials.createSsl(null, null, null, verifyOptions);
-    } else this.credentials = credentials.createInsecure();
+        ? grpcJs().credentials.createFromSecureContext(trust.secureContext, verifyOptions)
+        : grpcJs().credentials.createSsl(null, null, null, verifyOptions);
+    } else this.credentials = grpcJs().credentials.createInsecure();
   }
 
   probe(signal: AbortSignal): Promise<Outcome> {
@@ -137,10 +138,10 @@ class GrpcRunner implements ProbeRunner {
 
   /** A new channel, or the kept one while the target resolves to the same address. */
   private clientFor(target: string): Client {
-    if (!this.settings.reuseConnections) return new Client(target, this.credentials, this.channelOptions);
+    if (!this.settings.reuseConnections) return new (grpcJs().Client)(target, this.credentials, this.channelOptions);
     if (this.kept?.target !== target) {
       this.kept?.client.close();
-      this.kept = { target, client: new Client(target, this.credentials, this.channelOptions) };
+      this.kept = { target, client: new (grpcJs().Client)(target, this.credentials, this.channelOptions) };
     }
     return this.kept.client;
   }
