@@ -15,7 +15,14 @@ const labels: fc.Arbitrary<TargetLabels> = fc.record({
   targetRegion: text,
   vantage: text,
 });
-const ms = fc.double({ min: 0, max: 1e6, noNaN: true });
+// Milliseconds as attempts give them, and the awkward ones: negatives (a clock step), halves of a microsecond,
+// whole numbers, huge values.
+const ms = fc.oneof(
+  fc.double({ min: 0, max: 1e6, noNaN: true }),
+  fc.double({ min: -10, max: 1e13, noNaN: true }),
+  fc.integer({ min: 0, max: 2_000_000_000 }).map((micros) => micros / 1000),
+  fc.integer({ min: 0, max: 2_000_000 }).map((micros) => micros / 1000 + 0.0005),
+);
 const phases: fc.Arbitrary<Phases> = fc.record(
   { dns: ms, connect: ms, tls: ms, ttfb: ms, transfer: ms },
   { requiredKeys: [] },

@@ -2,7 +2,7 @@
 // then releases whatever the attempt opened.
 import { performance } from 'node:perf_hooks';
 import { withoutStack } from '../../lib/abort.js';
-import { type FailureKind, failure, type Outcome, type Phases, success } from '../outcome.js';
+import type { FailureKind, Outcome, Phases } from '../outcome.js';
 import { type AttemptStage, classifyError } from './classify.js';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -23,6 +23,7 @@ export class Attempt {
   private currentStage: AttemptStage = 'connect';
   private stageSince = this.startedAt;
   readonly phases: Phases = {};
+  private hasPhases = false;
   /** When the current connection became ready for requests (after TCP, or after TLS). */
   readyAt = 0;
   certExpiresAt: number | undefined;
@@ -64,8 +65,11 @@ export class Attempt {
     return round(performance.now() - since);
   }
 
+  /** Adds to a phase's time; a settled attempt's phases no longer change (its outcome holds them). */
   addPhase(phase: keyof Phases, ms: number): void {
+    if (this.settled) return;
     this.phases[phase] = round((this.phases[phase] ?? 0) + ms);
+    this.hasPhases = true;
   }
 
   /** Runs `release` when the attempt settles (at once if it already has). */
@@ -75,7 +79,8 @@ export class Attempt {
   }
 
   succeed(detail?: string): void {
-    this.settle(success(this.elapsed(), this.extra(detail)));
+    if (this.settled) return;
+    this.settle(this.outcome(true, null, detail));
   }
 
   fail(kind: FailureKind, detail: string): void {
@@ -83,7 +88,7 @@ export class Attempt {
     // As blackbox_exporter does: a refused connect or a handshake cut short still took time in its phase.
     const phase = STAGE_PHASE[this.currentStage];
     if (phase) this.addPhase(phase, performance.now() - this.stageSince);
-    this.settle(failure(kind, this.elapsed(), this.extra(detail)));
+    this.settle(this.outcome(false, kind, detail));
   }
 
   failWith(error: unknown): void {
@@ -92,13 +97,14 @@ export class Attempt {
     this.fail(kind, detail);
   }
 
-  private extra(detail: string | undefined): Partial<Outcome> {
-    const extra: Partial<Outcome> = {};
-    if (Object.keys(this.phases).length > 0) extra.phases = { ...this.phases };
-    if (this.status !== undefined) extra.status = this.status;
-    if (this.certExpiresAt !== undefined) extra.certExpiresAt = this.certExpiresAt;
-    if (detail !== undefined) extra.detail = detail;
-    return extra;
+  /** The outcome, built once, with the attempt's own phases object (settling freezes it). */
+  private outcome(ok: boolean, kind: FailureKind | null, detail: string | undefined): Outcome {
+    const outcome: Outcome = { ok, latencyMs: this.elapsed(), failure: kind };
+    if (this.hasPhases) outcome.phases = this.phases;
+    if (this.status !== undefined) outcome.status = this.status;
+    if (this.certExpiresAt !== undefined) outcome.certExpiresAt = this.certExpiresAt;
+    if (detail !== undefined) outcome.detail = detail;
+    return outcome;
   }
 
   private settle(outcome: Outcome): void {

@@ -25,6 +25,9 @@ const NOT_CONNECTED = new Error('the probe attempt could not connect');
 
 type Method = HttpSettings['method'];
 
+/** Every http attempt reports all five, in this order (zero for those it did not go through). */
+const HTTP_PHASES = ['dns', 'connect', 'tls', 'ttfb', 'transfer'] as const;
+
 /** Go's net/http rules, as blackbox_exporter follows them: 301/302/303 turn into GET, 307/308 keep. */
 function methodAfterRedirect(status: number, method: Method): Method {
   if (status === 307 || status === 308 || method === 'HEAD') return method;
@@ -124,7 +127,7 @@ class HttpRunner implements ProbeRunner {
   }
 
   private start(attempt: Attempt): void {
-    for (const phase of ['dns', 'connect', 'tls', 'ttfb', 'transfer'] as const) attempt.addPhase(phase, 0);
+    for (const phase of HTTP_PHASES) attempt.addPhase(phase, 0);
     if (this.settings.reuseConnections) {
       attempt.certExpiresAt = this.keptCertExpiresAt;
       // Held until the next attempt otherwise (an interval later), the settled attempt and everything it
