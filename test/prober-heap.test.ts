@@ -3,7 +3,7 @@
 // 32 MiB (2 x 16) without the cap stays at the cap with it, and growth resumes after close().
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { newSpaceMibFor, PROBER_NEW_SPACE_MIB } from '../src/prober/heap.js';
+import { heapGrowthFor, newSpaceMibFor, PROBER_HEAP_GROWTH_PERCENT, PROBER_NEW_SPACE_MIB } from '../src/prober/heap.js';
 
 type Mode = 'uncapped' | 'capped' | 'closed' | 'resized';
 
@@ -50,11 +50,12 @@ describe('NewSpaceCap', () => {
   });
 
   it.each([
-    ['a thousand targets every 5 s (200 probes a second) get half the cap', 200, PROBER_NEW_SPACE_MIB / 2],
-    ['exactly 1,000 probes a second still get half', 1000, PROBER_NEW_SPACE_MIB / 2],
-    ['10,000 targets every 5 s (2,000 a second) get the whole cap', 2000, PROBER_NEW_SPACE_MIB],
-  ])('%s', (_name, rate, mib) => {
+    ['a thousand targets every 5 s (200 probes a second) get half the cap and half the heap growth', 200, PROBER_NEW_SPACE_MIB / 2, PROBER_HEAP_GROWTH_PERCENT / 2],
+    ['exactly 1,000 probes a second still get half', 1000, PROBER_NEW_SPACE_MIB / 2, PROBER_HEAP_GROWTH_PERCENT / 2],
+    ['10,000 targets every 5 s (2,000 a second) get the whole cap and growth', 2000, PROBER_NEW_SPACE_MIB, PROBER_HEAP_GROWTH_PERCENT],
+  ])('%s', (_name, rate, mib, growth) => {
     expect(newSpaceMibFor(rate)).toBe(mib);
+    expect(heapGrowthFor(rate)).toBe(growth);
   });
 
   it('lets V8 grow the space again once closed', () => {

@@ -8,6 +8,7 @@ import { createLogger } from '../lib/logger.js';
 import { startAgent } from '../prober/agent.js';
 import {
   baselineWasmOnly,
+  heapGrowthFor,
   heldNewSpace,
   limitHeapGrowth,
   MAX_HEAP_GROWTH_PERCENT,
@@ -40,7 +41,8 @@ export interface ProbeOptions {
   exportCloudMonitoring?: string;
   exportCloudMonitoringEmulator?: { host: string; port: number };
   exportInterval: number;
-  heapGrowth: number;
+  /** Absent: sized to the probe rate (heapGrowthFor). */
+  heapGrowth?: number;
 }
 
 export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitCode> {
@@ -49,7 +51,7 @@ export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitC
     heldNewSpace().close();
     return once(options, token, io);
   }
-  limitHeapGrowth(options.heapGrowth);
+  limitHeapGrowth(options.heapGrowth ?? PROBER_HEAP_GROWTH_PERCENT);
   baselineWasmOnly();
   const logger = createLogger();
   const agent = await startAgent({
@@ -66,8 +68,11 @@ export async function probeCommand(options: ProbeOptions, io: Io): Promise<ExitC
       ? { project: options.exportCloudMonitoring, emulator: options.exportCloudMonitoringEmulator, flushIntervalMs: options.exportInterval }
       : undefined,
     logger,
-    // Before watch(): the space has not grown yet, so a smaller cap costs nothing to apply.
-    onProbeRate: (rate) => heldNewSpace().resize(newSpaceMibFor(rate)),
+    onProbeRate: (rate) => {
+      // Before watch(): the space has not grown yet, so a smaller cap costs nothing to apply.
+      heldNewSpace().resize(newSpaceMibFor(rate));
+      if (options.heapGrowth === undefined) limitHeapGrowth(heapGrowthFor(rate));
+    },
   });
   heldNewSpace().watch();
   io.out(`Vigil probe agent ${options.region}: metrics at ${agent.metricsUrl}/metrics\n`);
@@ -189,9 +194,8 @@ export function registerProbe(program: Command, { io, setExit }: Cli): void {
     .option('--export-cloud-monitoring-emulator <host:port>', 'tests and emulators only: a plain-text local Monitoring API, no credentials sent', hostPort)
     .option(
       '--heap-growth <percent>',
-      'how far the heap may grow past what is live before a full collection (like GOGC); lower trades CPU for memory, 0 lets V8 decide',
+      `how far the heap may grow past what is live before a full collection (like GOGC); lower trades CPU for memory, 0 lets V8 decide (default: ${heapGrowthFor(0)} up to 1,000 probes a second, ${heapGrowthFor(Number.POSITIVE_INFINITY)} above)`,
       heapGrowth,
-      PROBER_HEAP_GROWTH_PERCENT,
     )
     .action(async (opts: ProbeOptions) => {
       setExit(await probeCommand(opts, io));

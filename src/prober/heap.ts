@@ -17,8 +17,18 @@ export const MAX_HEAP_GROWTH_PERCENT = 1000;
  */
 export const PROBER_NEW_SPACE_MIB = 8;
 
-/** Up to this many probes a second, the young generation is held at half the cap. */
+/** Up to this many probes a second, the young generation is held at half the cap and the heap grows half as far. */
 const SLOW_PROBE_RATE = 1000;
+
+/**
+ * The default heap growth for a probe rate. A full collection marks what is live, so its cost per second is
+ * what attempts leave for it (closed sockets outlive the young generation) over the room given: at up to 1,000
+ * probes a second half the room costs a fraction of a percent of a core and keeps 1,000 targets' peak RSS
+ * 3-5 MiB lower; faster than that, 50 %.
+ */
+export function heapGrowthFor(probesPerSecond: number): number {
+  return probesPerSecond <= SLOW_PROBE_RATE ? PROBER_HEAP_GROWTH_PERCENT / 2 : PROBER_HEAP_GROWTH_PERCENT;
+}
 
 /**
  * The young-generation cap for a probe rate: what attempts allocate (about 20 KiB each, mostly Node's socket)
