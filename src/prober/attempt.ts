@@ -19,8 +19,6 @@ export interface AttemptOwner {
    * bug in the probe type) and the outcome stands in for it.
    */
   attemptEnded(outcome: Outcome, startedAt: number, overran: boolean, runnerError: unknown): void;
-  /** The runner answered (after attemptEnded; later for a runner that overran): the slot is free again. */
-  runnerAnswered(): void;
 }
 
 /**
@@ -244,7 +242,6 @@ export class AttemptSlot {
         outcome ?? failure('protocol_error', this.context.timers.now() - this.startedAt, { detail: 'the probe type failed unexpectedly' });
       this.owner.attemptEnded(ended, this.startedAt, false, runnerError);
     }
-    this.owner.runnerAnswered();
     const waiters = this.idleWaiters;
     this.idleWaiters = null;
     if (waiters) for (const wake of waiters) wake();
@@ -273,7 +270,6 @@ export function attemptOnce(runner: ProbeRunner, timeoutMs: number, timers: Time
         timer = null;
         resolve({ outcome, startedAt, overran, runnerError });
       },
-      runnerAnswered: () => {},
     };
     const slot = new AttemptSlot(runner, owner, { timers, deadlines, controllers: new AttemptControllers(0), graceMs });
     const wake = (): void => {

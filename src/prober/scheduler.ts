@@ -80,8 +80,6 @@ class Task implements AttemptOwner {
   due = 0;
   /** The current slot on the epoch-anchored grid, before jitter. */
   slot = 0;
-  /** When the current attempt was planned to start (slot + jitter), for the jitter metric. */
-  planned = 0;
   /** A restarted task waits for its predecessor's attempt, so a (probe, target) never runs twice at once. */
   predecessor: Promise<unknown> | null = null;
   retired = false;
@@ -103,8 +101,6 @@ class Task implements AttemptOwner {
   attemptEnded(outcome: Outcome, startedAt: number, overran: boolean, runnerError: unknown): void {
     this.scheduler.record(this, outcome, startedAt, overran, runnerError);
   }
-
-  runnerAnswered(): void {}
 }
 
 const MAX_JITTER_MS = 1000;
@@ -302,7 +298,6 @@ export class Scheduler {
       this.options.observer?.skipped(task.labels, 1);
       return;
     }
-    task.planned = planned;
     task.attempts.start(task.probe.timeoutMs);
     this.options.observer?.started(this.vantage, this.timers.now() - planned);
   }
