@@ -29,7 +29,7 @@ interface TargetRow {
 }
 
 /** Prometheus label value escaping (backslash, newline, double quote), as prom-client writes it. */
-export function escapeLabelValue(value: string): string {
+function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
