@@ -78,16 +78,15 @@ export class NewSpaceCap {
   resize(mib: number): void {
     if (!Number.isInteger(mib) || mib < 2) throw new RangeError(`the new space cap must be a whole number of MiB, at least 2, got ${mib}`);
     this.capBytes = mib * 1024 ** 2;
-    if (this.observer) this.setFactor(newSpaceBytes() >= this.capBytes ? 1 : 2);
+    if (this.observer) this.holdAtCap();
   }
 
   /** Lets the space grow, one step per collection, up to the cap. */
   watch(): void {
     if (this.observer) return;
-    const check = () => this.setFactor(newSpaceBytes() >= this.capBytes ? 1 : 2);
-    this.observer = new PerformanceObserver(check);
+    this.observer = new PerformanceObserver(() => this.holdAtCap());
     this.observer.observe({ entryTypes: ['gc'] });
-    check();
+    this.holdAtCap();
   }
 
   /** Stops watching and lets V8 grow the space as it would. */
@@ -95,6 +94,11 @@ export class NewSpaceCap {
     this.observer?.disconnect();
     this.observer = null;
     this.setFactor(2);
+  }
+
+  /** Growth allowed while the space is under the cap, none once it is there. */
+  private holdAtCap(): void {
+    this.setFactor(newSpaceBytes() >= this.capBytes ? 1 : 2);
   }
 
   private setFactor(factor: number): void {

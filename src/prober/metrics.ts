@@ -23,6 +23,8 @@ interface CounterSeries {
   successes: Tally;
   /** Targets of this (probe, target region, vantage) that have reported and not been removed. */
   targets: number;
+  /** Its last target went: labels objects that still lead here look again. */
+  removed: boolean;
 }
 
 export class ProberMetrics implements SchedulerObserver {
@@ -162,6 +164,7 @@ export class ProberMetrics implements SchedulerObserver {
     const counter = this.counters.get(key);
     if (!counter || --counter.targets > 0) return;
     this.counters.delete(key);
+    counter.removed = true;
     for (const failure of counter.totals.keys()) this.total.remove({ ...counter.labels, failure });
     this.successTotal.remove({ ...counter.labels, failure: '' });
     this.skippedTotal.remove(counter.labels);
@@ -200,12 +203,12 @@ export class ProberMetrics implements SchedulerObserver {
 
   private counterFor(labels: TargetLabels): CounterSeries {
     const cached = this.counterByLabels.get(labels);
-    if (cached && this.counters.get(cached.key) === cached) return cached;
+    if (cached && !cached.removed) return cached;
     const key = counterKey(labels);
     let counter = this.counters.get(key);
     if (!counter) {
       const slot = slotLabelValues(labels);
-      counter = { key, labels: slot, totals: new Map(), successes: { labels: { ...slot, failure: '' }, count: 0, published: 0 }, targets: 0 };
+      counter = { key, labels: slot, totals: new Map(), successes: { labels: { ...slot, failure: '' }, count: 0, published: 0 }, targets: 0, removed: false };
       this.counters.set(key, counter);
     }
     this.counterByLabels.set(labels, counter);

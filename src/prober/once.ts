@@ -1,6 +1,6 @@
 // `vigil probe --once`: every (probe, target) that runs from one vantage, attempted once, a bounded number
 // at a time, under the same timeout rules as the scheduler. Results come back in definition order.
-import { attemptOnce as runAttempt } from './attempt.js';
+import { attemptOnce } from './attempt.js';
 import { PROBE_KINDS } from './kinds/index.js';
 import type { ProbeKind, ProbeType } from './kinds/kind.js';
 import { type ProbeDefinition, type ProbeResult, type ProbeTarget, runsFrom } from './model.js';
@@ -33,14 +33,14 @@ export async function probeOnce(definitions: readonly ProbeDefinition[], options
   const worker = async () => {
     for (let i = next++; i < work.length; i = next++) {
       const item = work[i];
-      if (item) results[i] = await attemptOnce(item.probe, item.target, options.vantage, kinds, timers);
+      if (item) results[i] = await probeTarget(item.probe, item.target, options.vantage, kinds, timers);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 32, work.length)) }, worker));
   return results;
 }
 
-async function attemptOnce(
+async function probeTarget(
   probe: ProbeDefinition,
   target: ProbeTarget,
   vantage: string,
@@ -61,7 +61,7 @@ async function attemptOnce(
     const detail = `cannot create a runner: ${error instanceof Error ? error.message : String(error)}`;
     return { result: toResult(labels, startedAt, failure('protocol_error', 0)), detail };
   }
-  const end = await runAttempt(runner, probe.timeoutMs, timers);
+  const end = await attemptOnce(runner, probe.timeoutMs, timers);
   await runner.close().catch(() => undefined);
   const detail = end.runnerError ? 'the probe type failed unexpectedly' : (end.outcome.detail ?? null);
   return { result: toResult(labels, end.startedAt, end.outcome), detail };

@@ -95,47 +95,41 @@ export class TargetGauges {
 
   /** Text of the five families, in chunks of lines; every family is written even when it has no target. */
   *exposition(): Generator<string> {
-    yield* this.family('probe_success', 'Whether the last probe was a success', false, (row) => `${this.success[row]}`);
-    yield* this.family('probe_duration_seconds', 'How long the last probe took to complete in seconds', false, (row) => `${this.duration[row]}`);
-    yield* this.family('probe_http_status_code', 'Response HTTP status code of the last probe (0 when no response arrived)', true, (row) => `${this.status[row]}`);
-    yield* this.phaseFamily();
-    yield* this.family('probe_ssl_earliest_cert_expiry', 'Unix time of the earliest expiring certificate in the chain of the last probe', false, (row) => {
-      const expiry = this.certExpiry[row] ?? Number.NaN;
-      return Number.isNaN(expiry) ? null : `${expiry}`;
+    const line = (name: string, target: TargetRow, value: number): string => `${name}{${target.labels}} ${value}\n`;
+    yield* this.family('probe_success', 'Whether the last probe was a success', false, (t) => line('probe_success', t, this.success[t.row] ?? 0));
+    yield* this.family('probe_duration_seconds', 'How long the last probe took to complete in seconds', false, (t) =>
+      line('probe_duration_seconds', t, this.duration[t.row] ?? 0),
+    );
+    yield* this.family('probe_http_status_code', 'Response HTTP status code of the last probe (0 when no response arrived)', true, (t) =>
+      line('probe_http_status_code', t, this.status[t.row] ?? 0),
+    );
+    const phase = 'probe_http_duration_seconds';
+    yield* this.family(phase, 'Duration of the last HTTP probe by phase, summed over all redirects', true, (t) => {
+      let text = '';
+      for (let i = 0; i < PHASES; i++) text += `${phase}{${t.labels},phase="${BLACKBOX_PHASES[i]?.[1]}"} ${this.phases[t.row * PHASES + i]}\n`;
+      return text;
+    }, PHASES);
+    const expiry = 'probe_ssl_earliest_cert_expiry';
+    yield* this.family(expiry, 'Unix time of the earliest expiring certificate in the chain of the last probe', false, (t) => {
+      const seconds = this.certExpiry[t.row] ?? Number.NaN;
+      return Number.isNaN(seconds) ? '' : line(expiry, t, seconds);
     });
   }
 
-  private *family(name: string, help: string, httpOnly: boolean, value: (row: number) => string | null): Generator<string> {
+  /** One family: its header, then `lines(target)` (`linesPerTarget` lines, or '') for each target, in chunks. */
+  private *family(name: string, help: string, httpOnly: boolean, lines: (target: TargetRow) => string, linesPerTarget = 1): Generator<string> {
     let chunk = `# HELP ${name} ${help}\n# TYPE ${name} gauge\n`;
-    let lines = 0;
+    let count = 0;
     for (const target of this.targets.values()) {
       if (httpOnly && !target.http) continue;
-      const text = value(target.row);
-      if (text === null) continue;
-      chunk += `${name}{${target.labels}} ${text}\n`;
-      if (++lines === LINES_PER_CHUNK) {
+      const text = lines(target);
+      if (text === '') continue;
+      chunk += text;
+      count += linesPerTarget;
+      if (count >= LINES_PER_CHUNK) {
         yield chunk;
         chunk = '';
-        lines = 0;
-      }
-    }
-    yield `${chunk}\n`;
-  }
-
-  private *phaseFamily(): Generator<string> {
-    const name = 'probe_http_duration_seconds';
-    let chunk = `# HELP ${name} Duration of the last HTTP probe by phase, summed over all redirects\n# TYPE ${name} gauge\n`;
-    let lines = 0;
-    for (const target of this.targets.values()) {
-      if (!target.http) continue;
-      for (let i = 0; i < PHASES; i++) {
-        chunk += `${name}{${target.labels},phase="${BLACKBOX_PHASES[i]?.[1]}"} ${this.phases[target.row * PHASES + i]}\n`;
-      }
-      lines += PHASES;
-      if (lines >= LINES_PER_CHUNK) {
-        yield chunk;
-        chunk = '';
-        lines = 0;
+        count = 0;
       }
     }
     yield `${chunk}\n`;

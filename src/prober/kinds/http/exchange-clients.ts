@@ -10,6 +10,24 @@ export interface Exchange {
   openSocket(callback: buildConnector.Callback): void;
 }
 
+/**
+ * An undici Client whose connections the exchange `current()` opens: its phases are timed by Vigil's own
+ * connector, and the attempt's deadline bounds every wait (undici's timers would only add work).
+ */
+export function exchangeClient(origin: string, current: () => Exchange | null, options: Client.Options = {}): Client {
+  return new Client(origin, {
+    ...options,
+    connect: (_options, callback) => {
+      const exchange = current();
+      if (exchange) exchange.openSocket(callback);
+      else callback(new Error('no probe exchange is waiting for this connection'), null);
+    },
+    pipelining: 1,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+}
+
 /** Never connected to: the connector ignores the origin it is given. */
 const UNUSED_ORIGIN = 'http://exchange.vigil.invalid';
 /** Idle clients kept for later attempts; a burst beyond this leaves the rest to the garbage collector. */
@@ -20,13 +38,7 @@ export class ExchangeClient {
   private exchange: Exchange | null = null;
 
   constructor(private readonly pool: ExchangeClients) {
-    this.client = new Client(UNUSED_ORIGIN, {
-      connect: this.connect,
-      pipelining: 1,
-      // The attempt's own deadline bounds every wait; undici's timers would only add work.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    this.client = exchangeClient(UNUSED_ORIGIN, () => this.exchange);
     // undici emits these once it is done with a connection (closed, or never opened).
     this.client.on('disconnect', this.release);
     this.client.on('connectionError', this.release);
@@ -36,12 +48,6 @@ export class ExchangeClient {
   carry(exchange: Exchange): void {
     this.exchange = exchange;
   }
-
-  private readonly connect: buildConnector.connector = (_options, callback) => {
-    const exchange = this.exchange;
-    if (exchange) exchange.openSocket(callback);
-    else callback(new Error('no probe exchange is waiting for this connection'), null);
-  };
 
   private readonly release = (): void => {
     if (!this.exchange) return;

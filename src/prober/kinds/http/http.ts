@@ -3,12 +3,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type buildConnector, Client, type Dispatcher, errors } from 'undici';
+import { type buildConnector, type Client, type Dispatcher, errors } from 'undici';
 import type { Outcome } from '../../outcome.js';
 import { type Attempt, runAttempt } from '../attempt.js';
 import { type HostLookup, loadTlsTrust, openConnection, type TlsTrust, tlsOptionsFor } from '../connect.js';
 import { defineProbeKind, type ProbeRunner } from '../kind.js';
-import { type Exchange, exchangeClients } from './exchange-clients.js';
+import { type Exchange, exchangeClient, exchangeClients } from './exchange-clients.js';
 import { ResponseExpectations } from './expectations.js';
 import { type HttpSettings, type HttpTarget, httpSettingsSchema, httpTargetSchema } from './schema.js';
 
@@ -72,6 +72,7 @@ class Hop {
   /** The host to connect to: the URL's host name, without an IPv6 literal's brackets. */
   readonly host: string;
   readonly port: number;
+  private knownOrigin: string | undefined;
 
   constructor(
     readonly href: string,
@@ -89,8 +90,10 @@ class Hop {
     this.port = Number(url.port) || (this.https ? 443 : 80);
   }
 
+  /** Only kept connections need it: worked out on first use, then kept. */
   get origin(): string {
-    return new URL(this.href).origin;
+    this.knownOrigin ??= new URL(this.href).origin;
+    return this.knownOrigin;
   }
 }
 
@@ -194,20 +197,8 @@ class HttpRunner implements ProbeRunner {
         clients.delete(oldestExtra);
       }
     }
-    const client = new Client(origin, {
-      connect: (_options, callback) => {
-        const exchange = this.keptExchange;
-        if (exchange) exchange.openSocket(callback);
-        else callback(new Error('no probe attempt is waiting for this connection'), null);
-      },
-      pipelining: 1,
-      // The attempt's own deadline bounds every wait; undici's timers would only add work.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      // Long enough to span a probe interval (servers' keep-alive hints still apply).
-      keepAliveTimeout: 60_000,
-      keepAliveMaxTimeout: 600_000,
-    });
+    // Keep-alive long enough to span a probe interval (servers' keep-alive hints still apply).
+    const client = exchangeClient(origin, () => this.keptExchange, { keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
     clients.set(origin, client);
     return client;
   }
